@@ -1,0 +1,189 @@
+"""Actions arising from meetings and their append-only log of updates."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import AgendaItem, Meeting, Office, choices_check
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OUTSTANDING = (Status.OPEN, Status.IN_PROGRESS, Status.AWAITING_SIGN_OFF)
+
+
+def start_of_day(date: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
+
+
+class ActionQuerySet(models.QuerySet):
+    def outstanding(self) -> ActionQuerySet:
+        return self.filter(status__in=OUTSTANDING)
+
+    def overdue(self, today: datetime.date) -> ActionQuerySet:
+        return self.outstanding().filter(due_date__lt=today)
+
+    def carried_forward_to(self, meeting: Meeting) -> ActionQuerySet:
+        """The meeting's outstanding matters: actions raised at earlier meetings that were
+        outstanding when it was held (or are now, if it is yet to be held), and any action
+        that had an update recorded at it."""
+        # An action's status when the meeting opened is the "before" of its first update made
+        # on or after that day; with no such update it is the status it has now.
+        first_later_update = ActionUpdate.objects.filter(
+            action=OuterRef("pk"), created_at__gte=start_of_day(meeting.date)
+        ).order_by("created_at", "pk")
+        updated_at_meeting = ActionUpdate.objects.filter(action=OuterRef("pk"), meeting=meeting)
+        return (
+            self.filter(origin_meeting__date__lt=meeting.date)
+            .annotate(
+                status_at_meeting=Coalesce(
+                    Subquery(first_later_update.values("status_before")[:1]), "status"
+                )
+            )
+            .filter(Q(status_at_meeting__in=OUTSTANDING) | Exists(updated_at_meeting))
+            .order_by("origin_meeting__date", "reference")
+        )
+
+
+class Action(models.Model):
+    reference = models.CharField(max_length=30, unique=True)
+    origin_meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="actions_arising"
+    )
+    origin_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    description = models.TextField()
+    owners = models.ManyToManyField(Office, through="ActionOwner", related_name="actions")
+    due_date = models.DateField(null=True, blank=True)
+    due_meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions_due",
+        help_text="The later meeting the action is to come back to.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions_closed",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference"]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="action_status_due_idx"),
+            models.Index(fields=["due_date"], name="action_due_date_idx"),
+            models.Index(fields=["status", "closed_at"], name="action_status_closed_idx"),
+        ]
+        constraints = [choices_check("status", Status, "action_status_valid")]
+
+    def __str__(self):
+        return f"{self.reference}: {self.description[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", args=[self.origin_meeting_id]) + f"#action-{self.pk}"
+
+    def clean(self):
+        errors = {}
+        if self.origin_item_id and self.origin_item.meeting_id != self.origin_meeting_id:
+            errors["origin_item"] = "Choose an agenda item of the meeting the action arose at."
+        if self.origin_meeting_id:
+            meeting_date = self.origin_meeting.date
+            if self.due_date and self.due_date < meeting_date:
+                errors["due_date"] = (
+                    "The due date cannot be before the meeting the action arose at."
+                )
+            if self.due_meeting_id and self.due_meeting.date <= meeting_date:
+                errors["due_meeting"] = "Choose a meeting later than the one the action arose at."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.status in OUTSTANDING
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_outstanding and self.due_date is not None and self.due_date < today
+
+
+class ActionOwner(models.Model):
+    """An office owning an action; the office cannot be deleted while it owns one."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="ownerships")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="ownerships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "office"], name="action_owner_once")
+        ]
+
+    def __str__(self):
+        return f"{self.office} owns {self.action.reference}"
+
+
+class ActionUpdate(models.Model):
+    """An append-only entry in an action's history: progress, a status change or a reassignment."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_updates",
+        help_text="Blank for updates entered from published minutes.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_updates",
+        help_text="The meeting the update was given at, if any.",
+    )
+    note = models.TextField(blank=True)
+    status_before = models.CharField(max_length=20, choices=Status.choices)
+    status_after = models.CharField(max_length=20, choices=Status.choices)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        get_latest_by = "created_at"
+        indexes = [models.Index(fields=["action", "created_at"], name="update_action_time_idx")]
+        constraints = [
+            choices_check("status_before", Status, "update_status_before_valid"),
+            choices_check("status_after", Status, "update_status_after_valid"),
+        ]
+
+    def __str__(self):
+        return f"Update to {self.action.reference} on {self.created_at:%d %B %Y}"
+
+    @property
+    def changes_status(self) -> bool:
+        return self.status_before != self.status_after

@@ -1,0 +1,87 @@
+"""The roles (Django groups) and what each may do with each model.
+
+The data migration that creates the groups and the permission helpers both read this module,
+so a role's rights are stated once.
+"""
+
+from __future__ import annotations
+
+OPCC = "opcc"
+COMMISSIONER = "commissioner"
+FORCE = "force"
+
+EDIT = ("view", "add", "change")
+VIEW = ("view",)
+
+# app label → model → the permissions (codename prefixes) each group gets on it
+GROUP_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
+    OPCC: {
+        "meetings": {
+            "office": EDIT,
+            "person": EDIT,
+            "meeting": EDIT + ("delete",),
+            "attendance": EDIT + ("delete",),
+            "agendaitem": EDIT + ("delete",),
+            "topic": EDIT,
+            "localpolicingarea": EDIT,
+        },
+        "actions": {"action": EDIT, "actionupdate": ("view", "add")},
+    },
+    COMMISSIONER: {
+        "meetings": {
+            model: VIEW
+            for model in (
+                "office",
+                "person",
+                "meeting",
+                "attendance",
+                "agendaitem",
+                "topic",
+                "localpolicingarea",
+            )
+        }
+        | {"meeting": ("view", "change")},
+        "actions": {"action": ("view", "change"), "actionupdate": ("view", "add")},
+    },
+    FORCE: {
+        "meetings": {
+            model: VIEW
+            for model in (
+                "office",
+                "person",
+                "meeting",
+                "attendance",
+                "agendaitem",
+                "topic",
+                "localpolicingarea",
+            )
+        },
+        "actions": {"action": ("view", "change"), "actionupdate": ("view", "add")},
+    },
+}
+
+
+def in_group(user, name: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    # Cache the user's group names on the user object: one query per request at most.
+    if not hasattr(user, "_assurance_groups"):
+        user._assurance_groups = set(user.groups.values_list("name", flat=True))
+    return name in user._assurance_groups
+
+
+def is_opcc(user) -> bool:
+    return in_group(user, OPCC)
+
+
+def is_commissioner(user) -> bool:
+    return in_group(user, COMMISSIONER)
+
+
+def is_force(user) -> bool:
+    return in_group(user, FORCE)
+
+
+def sees_drafts(user) -> bool:
+    """OPCC staff and the Commissioner read draft minutes; force staff do not."""
+    return user.is_authenticated and (user.is_superuser or is_opcc(user) or is_commissioner(user))

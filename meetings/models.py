@@ -1,0 +1,319 @@
+"""Offices, people, meetings, attendance and the agenda: the record of a meeting."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from assurance import roles
+from meetings.numbering import MAX_DEPTH, number_items
+
+
+def choices_check(field: str, choices: type[models.TextChoices], name: str):
+    """A check constraint that keeps a choice field to its declared values."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class Organisation(models.TextChoices):
+    OPCC = "opcc", "OPCC"
+    FORCE = "force", "Force"
+    PARTNER = "partner", "Partner"
+
+
+class Office(models.Model):
+    """A post that persists as people change, such as Chief Constable; it owns actions."""
+
+    title = models.CharField(max_length=200)
+    abbreviation = models.CharField(max_length=20, unique=True)
+    organisation = models.CharField(max_length=20, choices=Organisation.choices)
+    position = models.PositiveIntegerField(default=0, help_text="Order in lists; lower first.")
+    delegates = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="acts_for_offices",
+        help_text="Force users who act for this office: they may report progress on its actions.",
+    )
+
+    class Meta:
+        ordering = ["position", "abbreviation"]
+        constraints = [choices_check("organisation", Organisation, "office_organisation_valid")]
+
+    def __str__(self):
+        return self.abbreviation
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=20, choices=Organisation.choices)
+    office = models.ForeignKey(
+        Office,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="holders",
+        help_text="The office the person holds now, if any.",
+    )
+    email = models.EmailField(blank=True)
+    active = models.BooleanField(default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [choices_check("organisation", Organisation, "person_organisation_valid")]
+
+    def __str__(self):
+        return self.name
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LocalPolicingArea(models.Model):
+    """An LPA; kept as data with an active flag because forces reorganise them."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    active = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "local policing area"
+
+    def __str__(self):
+        return self.name
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MeetingQuerySet:
+        """The meetings this user may read: drafts only for the OPCC and the Commissioner."""
+        if roles.sees_drafts(user):
+            return self
+        if roles.is_force(user):
+            return self.filter(status__in=[MeetingStatus.APPROVED, MeetingStatus.PUBLISHED])
+        return self.none()
+
+    def upcoming(self, today) -> MeetingQuerySet:
+        return self.filter(date__gte=today).order_by("date", "start_time")
+
+    def past(self, today) -> MeetingQuerySet:
+        return self.filter(date__lt=today).order_by("-date", "-start_time")
+
+
+class MeetingKind(models.TextChoices):
+    MONTHLY = "monthly", "Monthly assurance meeting"
+    THEMATIC = "thematic", "Thematic meeting"
+    PUBLIC = "public", "Public meeting"
+    VIRTUAL = "virtual", "Virtual meeting"
+    EXTRAORDINARY = "extraordinary", "Extraordinary meeting"
+
+
+class MeetingStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+
+
+class Meeting(models.Model):
+    Kind = MeetingKind
+
+    Status = MeetingStatus
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MONTHLY)
+    title = models.CharField(max_length=200)
+    date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    chair = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings_chaired"
+    )
+    minute_taker = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings_minuted"
+    )
+    focus = models.TextField(
+        blank=True, help_text="What the meeting looked at, e.g. the quarterly report or a theme."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-start_time"]
+        indexes = [models.Index(fields=["date"], name="meeting_date_idx")]
+        constraints = [
+            choices_check("kind", MeetingKind, "meeting_kind_valid"),
+            choices_check("status", MeetingStatus, "meeting_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%d %B %Y})"
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def next_meeting(self, queryset=None) -> Meeting | None:
+        """The meeting after this one: the minutes' "confirmation of next meeting"."""
+        queryset = Meeting.objects.all() if queryset is None else queryset
+        return (
+            queryset.filter(Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk))
+            .order_by("date", "start_time", "pk")
+            .first()
+        )
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Apologies"
+    PART = "part", "In attendance for part"
+
+
+class Attendance(models.Model):
+    Status = AttendanceStatus
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    capacity = models.CharField(
+        max_length=200, blank=True, help_text="Capacity as recorded in these minutes."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PRESENT)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="attendance_one_row_per_person"
+            ),
+            choices_check("status", AttendanceStatus, "attendance_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} at {self.meeting}"
+
+
+class ItemKind(models.TextChoices):
+    DISCUSSION = "discussion", "Discussion"
+    OUTSTANDING_MATTERS = "outstanding", "Outstanding matters (carried-forward actions)"
+    NEXT_MEETING = "next_meeting", "Confirmation of next meeting"
+
+
+class AssuranceLevel(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+    ASSURED = "assured", "Assured"
+    PARTLY_ASSURED = "partly", "Partly assured"
+    NOT_ASSURED = "not_assured", "Not assured"
+
+
+class AgendaItem(models.Model):
+    Kind = ItemKind
+
+    Assurance = AssuranceLevel
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Order among its siblings.")
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.DISCUSSION,
+        help_text="Standing items show the carried-forward actions or the next meeting.",
+    )
+    printed_number = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text=(
+            "Only for meetings entered from older records whose agenda is not held in full: "
+            "the number printed in those minutes. Leave blank; numbers come from the agenda."
+        ),
+    )
+    title = models.CharField(max_length=300)
+    lead_office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.SET_NULL, related_name="items_led"
+    )
+    background = models.TextField(blank=True)
+    questions = models.TextField(blank=True)
+    minutes = models.TextField(blank=True)
+    assurance_level = models.CharField(
+        max_length=20, choices=Assurance.choices, default=Assurance.NOT_ASSESSED
+    )
+    assurance_statement = models.TextField(blank=True)
+    decision = models.TextField(blank=True)
+    restricted = models.BooleanField(
+        default=False, help_text="Withheld from the published minutes."
+    )
+    restricted_reason = models.CharField(max_length=300, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="items")
+    areas = models.ManyToManyField(
+        LocalPolicingArea, blank=True, related_name="items", verbose_name="local policing areas"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            choices_check("kind", ItemKind, "item_kind_valid"),
+            choices_check("assurance_level", AssuranceLevel, "item_assurance_level_valid"),
+            models.CheckConstraint(
+                condition=Q(restricted=False) | ~Q(restricted_reason=""),
+                name="item_restricted_has_reason",
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="item_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#item-{self.pk}"
+
+    def clean(self):
+        if self.restricted and not self.restricted_reason.strip():
+            raise ValidationError(
+                {"restricted_reason": "Say why the item is withheld from publication."}
+            )
+        if self.parent_id is None:
+            return
+        if self.parent.meeting_id != self.meeting_id:
+            raise ValidationError({"parent": "Choose an item from the same meeting."})
+        depth, ancestor = 1, self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": "An item cannot sit inside itself."})
+            depth += 1
+            ancestor = ancestor.parent
+        if depth > MAX_DEPTH:
+            raise ValidationError({"parent": f"Agenda items nest at most {MAX_DEPTH} deep."})
+
+    @property
+    def number(self) -> str:
+        """This item's number, derived from the meeting's agenda (one query; lists use
+        ``Meeting.numbered_items`` instead)."""
+        return number_items(self.meeting.items.all())[self.pk]
