@@ -1,0 +1,76 @@
+"""Admin for actions. Status is read-only here: status changes go through the workflow,
+and updates are an append-only log."""
+
+from django.contrib import admin
+
+from actions.models import Action, ActionOwner, ActionUpdate
+
+
+class ActionOwnerInline(admin.TabularInline):
+    model = ActionOwner
+    extra = 1
+    min_num = 1
+    autocomplete_fields = ["office"]
+
+
+class ReadOnlyAdminMixin:
+    """Shows records without letting anyone add, change or delete them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ActionUpdateInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ActionUpdate
+    extra = 0
+    fields = ["created_at", "author", "meeting", "status_before", "status_after", "note"]
+    readonly_fields = fields
+    ordering = ["created_at", "pk"]
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "short_description",
+        "owner_list",
+        "origin_meeting",
+        "due_date",
+        "status",
+    ]
+    list_filter = ["status", "owners", "origin_meeting"]
+    search_fields = ["reference", "description"]
+    date_hierarchy = "due_date"
+    list_select_related = ["origin_meeting"]
+    autocomplete_fields = ["origin_meeting", "origin_item", "due_meeting"]
+    readonly_fields = ["status", "closed_at", "closed_by", "created_at", "updated_at", "version"]
+    inlines = [ActionOwnerInline, ActionUpdateInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("owners")
+
+    @admin.display(description="Description")
+    def short_description(self, action):
+        return (
+            action.description if len(action.description) <= 80 else action.description[:79] + "…"
+        )
+
+    @admin.display(description="Owners")
+    def owner_list(self, action):
+        return " / ".join(office.abbreviation for office in action.owners.all())
+
+
+@admin.register(ActionUpdate)
+class ActionUpdateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["action", "created_at", "author", "meeting", "status_before", "status_after"]
+    list_filter = ["status_after", "meeting"]
+    search_fields = ["action__reference", "note"]
+    list_select_related = ["action", "author", "meeting"]
+    date_hierarchy = "created_at"
+
