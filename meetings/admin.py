@@ -81,6 +81,15 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [AttendanceInline, AgendaItemInline]
 
 
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["person", "capacity", "status", "meeting"]
+    list_filter = ["status", "meeting"]
+    search_fields = ["person__name", "capacity", "meeting__title"]
+    list_select_related = ["person", "meeting"]
+    autocomplete_fields = ["meeting", "person"]
+
+
 @admin.register(AgendaItem)
 class AgendaItemAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "meeting", "kind", "lead_office", "assurance_level"]
