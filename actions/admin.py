@@ -73,4 +73,3 @@ class ActionUpdateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["action__reference", "note"]
     list_select_related = ["action", "author", "meeting"]
     date_hierarchy = "created_at"
-
