@@ -1,3 +1,5 @@
+"""URLs of the meeting pages: ``meetings:list`` and ``meetings:detail``."""
+
 from django.urls import path
 
 from meetings import views
