@@ -148,6 +148,11 @@ class Meeting(models.Model):
     minute_taker = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings_minuted"
     )
+    minute_taker_capacity = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='As the minutes record it, e.g. "Senior Policy Officer, OPCC".',
+    )
     focus = models.TextField(
         blank=True, help_text="What the meeting looked at, e.g. the quarterly report or a theme."
     )
@@ -314,6 +319,6 @@ class AgendaItem(models.Model):
 
     @property
     def number(self) -> str:
-        """This item's number, derived from the meeting's agenda (one query; lists use
-        ``Meeting.numbered_items`` instead)."""
+        """This item's number, derived from the meeting's agenda. Costs a query: pages number
+        all of a meeting's items at once with ``number_items``."""
         return number_items(self.meeting.items.all())[self.pk]

@@ -1,0 +1,133 @@
+"""The meetings list and a meeting's minutes: who sees what, and what it costs."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import AgendaItem, Meeting
+from tests.factories import (
+    ActionFactory,
+    ActionUpdateFactory,
+    AgendaItemFactory,
+    AttendanceFactory,
+    LocalPolicingAreaFactory,
+    MeetingFactory,
+    OfficeFactory,
+    TopicFactory,
+)
+from tests.pages import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def meeting_with_agenda(date, top_level_items):
+    """A meeting whose items each have a child, topics, areas and two actions, plus an
+    earlier meeting's action carried forward with an update given at it."""
+    meeting = MeetingFactory(date=date, status=Meeting.Status.PUBLISHED)
+    AttendanceFactory.create_batch(3, meeting=meeting)
+    AgendaItemFactory(meeting=meeting, position=0, kind=AgendaItem.Kind.OUTSTANDING_MATTERS)
+    owners = [OfficeFactory(abbreviation="CC"), OfficeFactory(abbreviation="DCC")]
+    for position in range(1, top_level_items + 1):
+        item = AgendaItemFactory(meeting=meeting, position=position)
+        item.topics.add(TopicFactory(slug="call-handling", name="Call handling"))
+        item.areas.add(LocalPolicingAreaFactory(slug="shropshire", name="Shropshire"))
+        child = AgendaItemFactory(meeting=meeting, parent=item, position=1)
+        for origin in (item, child):
+            ActionFactory(origin_item=origin, owners=owners)
+    earlier = AgendaItemFactory(meeting__date=date - datetime.timedelta(days=60))
+    carried = ActionFactory(origin_item=earlier, owners=owners)
+    ActionUpdateFactory(action=carried, meeting=meeting)
+    AgendaItemFactory(meeting=meeting, position=99, kind=AgendaItem.Kind.NEXT_MEETING)
+    MeetingFactory(date=date + datetime.timedelta(days=30))
+    return meeting
+
+
+def queries_to_render(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_minutes_page_costs_the_same_queries_for_3_items_as_for_30(client, officer):
+    small = meeting_with_agenda(datetime.date(2022, 3, 1), top_level_items=3)
+    large = meeting_with_agenda(datetime.date(2023, 3, 1), top_level_items=30)
+    client.force_login(officer)
+    client.get(small.get_absolute_url())  # warm the session
+    small_count = queries_to_render(client, small.get_absolute_url())
+    large_count = queries_to_render(client, large.get_absolute_url())
+    assert small_count == large_count
+    assert large_count <= 20
+
+
+def test_the_meetings_list_costs_the_same_queries_for_2_meetings_as_for_40(client, officer):
+    client.force_login(officer)
+    MeetingFactory.create_batch(2)
+    client.get(reverse("meetings:list"))
+    few = queries_to_render(client, reverse("meetings:list"))
+    MeetingFactory.create_batch(38)
+    assert queries_to_render(client, reverse("meetings:list")) == few
+
+
+def test_the_list_separates_upcoming_from_past_meetings(client, officer):
+    today = timezone.localdate()
+    MeetingFactory(title="Last month's meeting", date=today - datetime.timedelta(days=30))
+    MeetingFactory(title="Next month's meeting", date=today + datetime.timedelta(days=30))
+    client.force_login(officer)
+    text = page_text(client.get(reverse("meetings:list")))
+    assert text.index("Upcoming") < text.index("Next month's meeting")
+    assert text.index("Next month's meeting") < text.index("Past") < text.index("Last month's")
+
+
+def test_the_list_filters_by_kind_and_year(client, officer):
+    MeetingFactory(title="Thematic on VAWG", kind=Meeting.Kind.THEMATIC, date="2022-12-19")
+    MeetingFactory(title="Monthly in 2022", date="2022-11-29")
+    MeetingFactory(title="Thematic in 2018", kind=Meeting.Kind.THEMATIC, date="2018-06-26")
+    client.force_login(officer)
+    text = page_text(client.get(reverse("meetings:list"), {"kind": "thematic", "year": "2022"}))
+    assert "Thematic on VAWG" in text
+    assert "Monthly in 2022" not in text
+    assert "Thematic in 2018" not in text
+
+
+def test_force_users_do_not_see_drafts_in_the_list(client, force_user):
+    MeetingFactory(title="Draft minutes", status=Meeting.Status.DRAFT)
+    MeetingFactory(title="Approved minutes", status=Meeting.Status.APPROVED)
+    client.force_login(force_user)
+    text = page_text(client.get(reverse("meetings:list")))
+    assert "Approved minutes" in text
+    assert "Draft minutes" not in text
+
+
+def test_a_user_without_a_role_cannot_open_minutes(client, no_role_user):
+    meeting = MeetingFactory(status=Meeting.Status.PUBLISHED)
+    client.force_login(no_role_user)
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+
+
+def test_minutes_text_is_escaped_not_run(client, officer):
+    item = AgendaItemFactory(minutes='<script>alert("x")</script>\n\n- <b>bold</b> bullet')
+    client.force_login(officer)
+    body = client.get(item.meeting.get_absolute_url()).content.decode()
+    assert '<script>alert("x")</script>' not in body
+    assert "&lt;script&gt;" in body
+    assert "<li>&lt;b&gt;bold&lt;/b&gt; bullet</li>" in body
+
+
+def test_the_login_page_explains_what_is_missing(client):
+    response = client.post(reverse("login"), {"username": "officer", "password": ""})
+    text = page_text(response)
+    assert text.startswith("Error: ")
+    assert "There is a problem" in text
+    assert "Enter your password" in text
+    assert 'value="officer"' in response.content.decode()
+
+
+def test_a_wrong_password_is_refused_with_a_plain_message(client, officer):
+    response = client.post(reverse("login"), {"username": "officer", "password": "wrong"})
+    assert "Enter a correct username and password" in page_text(response)
+    assert "_auth_user_id" not in client.session
