@@ -13,51 +13,31 @@ FORCE = "force"
 EDIT = ("view", "add", "change")
 VIEW = ("view",)
 
+MEETING_MODELS = (
+    "office",
+    "person",
+    "meeting",
+    "attendance",
+    "agendaitem",
+    "topic",
+    "localpolicingarea",
+)
+READ_MEETINGS = {model: VIEW for model in MEETING_MODELS}
+# Reading actions and adding updates; status changes themselves go through the workflow.
+FOLLOW_ACTIONS = {"action": ("view", "change"), "actionupdate": ("view", "add")}
+
 # app label → model → the permissions (codename prefixes) each group gets on it
 GROUP_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     OPCC: {
-        "meetings": {
-            "office": EDIT,
-            "person": EDIT,
-            "meeting": EDIT + ("delete",),
-            "attendance": EDIT + ("delete",),
-            "agendaitem": EDIT + ("delete",),
-            "topic": EDIT,
-            "localpolicingarea": EDIT,
-        },
+        "meetings": {model: EDIT for model in MEETING_MODELS}
+        | {model: EDIT + ("delete",) for model in ("meeting", "attendance", "agendaitem")},
         "actions": {"action": EDIT, "actionupdate": ("view", "add")},
     },
     COMMISSIONER: {
-        "meetings": {
-            model: VIEW
-            for model in (
-                "office",
-                "person",
-                "meeting",
-                "attendance",
-                "agendaitem",
-                "topic",
-                "localpolicingarea",
-            )
-        }
-        | {"meeting": ("view", "change")},
-        "actions": {"action": ("view", "change"), "actionupdate": ("view", "add")},
+        "meetings": READ_MEETINGS | {"meeting": ("view", "change")},  # approves minutes
+        "actions": FOLLOW_ACTIONS,
     },
-    FORCE: {
-        "meetings": {
-            model: VIEW
-            for model in (
-                "office",
-                "person",
-                "meeting",
-                "attendance",
-                "agendaitem",
-                "topic",
-                "localpolicingarea",
-            )
-        },
-        "actions": {"action": ("view", "change"), "actionupdate": ("view", "add")},
-    },
+    FORCE: {"meetings": READ_MEETINGS, "actions": FOLLOW_ACTIONS},
 }
 
 
