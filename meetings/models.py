@@ -181,6 +181,11 @@ class Meeting(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def is_editable(self) -> bool:
+        """Only draft minutes can be edited; approved ones must be reopened first."""
+        return self.status == self.Status.DRAFT
+
     def next_meeting(self, queryset=None) -> Meeting | None:
         """The meeting after this one: the minutes' "confirmation of next meeting"."""
         queryset = Meeting.objects.all() if queryset is None else queryset
