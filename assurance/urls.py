@@ -24,5 +24,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("meetings/", include("meetings.urls")),
+    path("", include("actions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings import views
+from meetings import urls_agenda, urls_editing, views
 
 app_name = "meetings"
 
@@ -10,3 +10,4 @@ urlpatterns = [
     path("", views.MeetingListView.as_view(), name="list"),
     path("<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),
 ]
+urlpatterns += urls_editing.urlpatterns + urls_agenda.urlpatterns

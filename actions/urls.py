@@ -1,0 +1,5 @@
+"""URLs of the actions app (namespace "actions")."""
+
+app_name = "actions"
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs for the agenda builder and the item form."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs for creating and editing meetings and moving minutes through approval."""
+
+urlpatterns = []
