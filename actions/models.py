@@ -12,7 +12,15 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Meeting, Office, choices_check
+from assurance import roles
+from meetings.models import (
+    AgendaItem,
+    Meeting,
+    MeetingStatus,
+    Office,
+    Organisation,
+    choices_check,
+)
 
 
 class Status(models.TextChoices):
@@ -31,6 +39,27 @@ def start_of_day(date: datetime.date) -> datetime.datetime:
 
 
 class ActionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ActionQuerySet:
+        """The actions this user may read. The OPCC and the Commissioner read every action;
+        force staff read the actions owned by a force office that arose in approved or
+        published minutes (draft minutes, and so their actions, are not theirs to read)."""
+        if roles.sees_drafts(user):
+            return self
+        if roles.is_force(user):
+            force_owned = ActionOwner.objects.filter(
+                action=OuterRef("pk"), office__organisation=Organisation.FORCE
+            )
+            return self.filter(
+                Exists(force_owned),
+                origin_meeting__status__in=[MeetingStatus.APPROVED, MeetingStatus.PUBLISHED],
+            )
+        return self.none()
+
+    def acted_for_by(self, user) -> ActionQuerySet:
+        """The actions owned by an office this user acts for."""
+        acted_for = ActionOwner.objects.filter(action=OuterRef("pk"), office__delegates=user)
+        return self.filter(Exists(acted_for))
+
     def outstanding(self) -> ActionQuerySet:
         return self.filter(status__in=OUTSTANDING)
 
@@ -106,7 +135,7 @@ class Action(models.Model):
         return f"{self.reference}: {self.description[:60]}"
 
     def get_absolute_url(self):
-        return reverse("meetings:detail", args=[self.origin_meeting_id]) + f"#action-{self.pk}"
+        return reverse("actions:detail", args=[self.pk])
 
     def clean(self):
         errors = {}
