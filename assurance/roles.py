@@ -41,6 +41,28 @@ GROUP_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
 }
 
 
+def create_groups(group_model, permission_model) -> None:
+    """Create the role groups with exactly the permissions above (idempotent).
+
+    Takes the models as arguments so the data migration can pass its historical ones.
+    """
+    for group_name, apps_models in GROUP_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=group_name)
+        wanted = []
+        for app_label, models in apps_models.items():
+            for model, actions in models.items():
+                codenames = [f"{action}_{model}" for action in actions]
+                permissions = list(
+                    permission_model.objects.filter(
+                        content_type__app_label=app_label, codename__in=codenames
+                    )
+                )
+                if len(permissions) != len(codenames):
+                    raise LookupError(f"Missing permissions for {app_label}.{model}: {codenames}")
+                wanted += permissions
+        group.permissions.set(wanted)
+
+
 def in_group(user, name: str) -> bool:
     if not user.is_authenticated:
         return False

@@ -1,9 +1,27 @@
 """Shared fixtures: users in each role, built by factories."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 
 from assurance import roles
 from tests.factories import OfficeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing with the production hasher costs half a second a user; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def role_groups(django_db_setup, django_db_blocker):
+    """The role groups come from a data migration, but a transactional test (the browser and
+    race tests) empties the database when it ends: put them back for the tests after it."""
+    with django_db_blocker.unblock():
+        if Group.objects.filter(name__in=roles.GROUP_PERMISSIONS).count() < len(
+            roles.GROUP_PERMISSIONS
+        ):
+            roles.create_groups(Group, Permission)
 
 
 @pytest.fixture

@@ -3,28 +3,17 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from assurance.roles import GROUP_PERMISSIONS
+from assurance.roles import GROUP_PERMISSIONS, create_groups
 
 
-def create_groups(apps, schema_editor):
+def add_role_groups(apps, schema_editor):
     # Permissions are normally created after migrate finishes; make sure they exist now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, apps_models in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for app_label, models in apps_models.items():
-            for model, actions in models.items():
-                codenames = [f"{action}_{model}" for action in actions]
-                permissions = Permission.objects.filter(
-                    content_type__app_label=app_label, codename__in=codenames
-                )
-                assert permissions.count() == len(codenames), (app_label, model, codenames)
-                group.permissions.add(*permissions)
+    create_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_groups(apps, schema_editor):
@@ -39,4 +28,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_groups, remove_groups)]
+    operations = [migrations.RunPython(add_role_groups, remove_groups)]
