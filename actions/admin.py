@@ -1,7 +1,13 @@
-"""Admin for actions. Status is read-only here: status changes go through the workflow,
-and updates are an append-only log."""
+"""Admin for actions.
+
+Status (and who closed it, when, and the version) is read-only here: a change of status needs a
+note and writes an update, so it is made on the action page, which calls ``actions.workflow``
+(the one place an action's status changes). The change form links there. Updates are an
+append-only log, read-only in the admin too.
+"""
 
 from django.contrib import admin
+from django.utils.html import format_html
 
 from actions.models import Action, ActionOwner, ActionUpdate
 
@@ -49,11 +55,28 @@ class ActionAdmin(admin.ModelAdmin):
     date_hierarchy = "due_date"
     list_select_related = ["origin_meeting"]
     autocomplete_fields = ["origin_meeting", "origin_item", "due_meeting"]
-    readonly_fields = ["status", "closed_at", "closed_by", "created_at", "updated_at", "version"]
+    readonly_fields = [
+        "status",
+        "change_status",
+        "closed_at",
+        "closed_by",
+        "created_at",
+        "updated_at",
+        "version",
+    ]
     inlines = [ActionOwnerInline, ActionUpdateInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("owners")
+
+    @admin.display(description="Change the status")
+    def change_status(self, action):
+        if action.pk is None:
+            return "New actions start open."
+        return format_html(
+            '<a href="{}">On the action page</a>, with a note saying why.',
+            action.get_absolute_url(),
+        )
 
     @admin.display(description="Description")
     def short_description(self, action):

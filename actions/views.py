@@ -1,11 +1,268 @@
-"""Action pages."""
+"""Action pages: an action with its timeline and the forms its reader may use, and the
+outstanding matters form that records the updates given at a meeting.
 
-from django.shortcuts import get_object_or_404, render
+Every change goes through ``actions.workflow``; these views look objects up through
+``visible_to`` (404 when not readable) and answer a change the user may not make with 403.
+"""
 
-from actions.models import Action
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from actions import workflow
+from actions.forms import CombinedErrors, NoteForm, OutstandingRowForm, TransitionForm
+from actions.models import Action, ActionUpdate
+from assurance import roles
+from assurance.permissions import role_required
+from meetings.models import AgendaItem, Meeting
+from meetings.numbering import number_items
+
+EXCERPT_LENGTH = 300
+
+may_follow_actions = role_required(roles.OPCC, roles.COMMISSIONER, roles.FORCE)
 
 
+def timeline_updates():
+    """An action's updates, oldest first, with what the timeline shows of each."""
+    return Prefetch(
+        "updates",
+        queryset=ActionUpdate.objects.select_related("author", "meeting").order_by(
+            "created_at", "pk"
+        ),
+    )
+
+
+def _visible_action(user, pk):
+    actions = (
+        Action.objects.visible_to(user)
+        .select_related("origin_meeting", "origin_item", "due_meeting", "closed_by")
+        .prefetch_related("owners", timeline_updates())
+    )
+    return get_object_or_404(actions, pk=pk)
+
+
+def _readable_meeting_ids(user, meeting_ids) -> set[int]:
+    """Which of these meetings the user may open, so the page links only those."""
+    meeting_ids = {pk for pk in meeting_ids if pk}
+    if not meeting_ids:
+        return set()
+    return set(
+        Meeting.objects.visible_to(user)
+        .filter(pk__in=meeting_ids)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
+def _origin_number(action) -> str | None:
+    """The origin item's number within its meeting's agenda."""
+    if action.origin_item_id is None:
+        return None
+    items = AgendaItem.objects.filter(meeting_id=action.origin_meeting_id).only(
+        "pk", "parent_id", "position", "printed_number"
+    )
+    return number_items(items).get(action.origin_item_id)
+
+
+def _render_action_page(request, action, *, note_form=None, transition_form=None):
+    user = request.user
+    transitions = workflow.allowed_transitions(user=user, action=action)
+    show_note_form = workflow.may_add_note(user=user, action=action)
+    if show_note_form and note_form is None:
+        note_form = NoteForm(prefix="note")
+    if transitions and transition_form is None:
+        transition_form = TransitionForm(prefix="status")
+    bound_form = next(
+        (form for form in (note_form, transition_form) if form is not None and form.is_bound),
+        None,
+    )
+    updates = list(action.updates.all())
+    meeting_ids = {action.origin_meeting_id, action.due_meeting_id}
+    meeting_ids |= {update.meeting_id for update in updates}
+    context = {
+        "action": action,
+        "updates": updates,
+        "origin_number": _origin_number(action),
+        "excerpt_length": EXCERPT_LENGTH,
+        "readable_meeting_ids": _readable_meeting_ids(user, meeting_ids),
+        "transitions": transitions,
+        "note_form": note_form if show_note_form else None,
+        "transition_form": transition_form if transitions else None,
+        "error_form": bound_form,
+    }
+    return render(request, "actions/action_detail.html", context)
+
+
+@may_follow_actions
 def action_detail(request, pk):
-    """Placeholder until the action page lands."""
-    action = get_object_or_404(Action.objects.visible_to(request.user), pk=pk)
-    return render(request, "actions/action_detail.html", {"action": action})
+    """An action: origin, owners, due point, status, timeline, and the forms the user may use."""
+    return _render_action_page(request, _visible_action(request.user, pk))
+
+
+@require_POST
+@may_follow_actions
+def action_transition(request, pk):
+    """Change the action's status through the workflow; 403 if the user may not change it."""
+    action = _visible_action(request.user, pk)
+    if not workflow.may_change_status(user=request.user, action=action):
+        raise PermissionDenied
+    form = TransitionForm(request.POST, prefix="status")
+    if form.is_valid():
+        try:
+            update = workflow.action_transition(
+                action_id=action.pk,
+                transition=form.cleaned_data["transition"],
+                user=request.user,
+                note=form.cleaned_data["note"],
+                expected_status=form.cleaned_data["expected_status"] or None,
+            )
+        except workflow.WorkflowError as error:
+            if error.forbidden:
+                raise PermissionDenied(error.message) from error
+            form.add_workflow_error(error)
+        else:
+            status = update.get_status_after_display().lower()
+            messages.success(request, f"Action {action.reference} is now {status}.")
+            return redirect(action)
+    return _render_action_page(request, action, transition_form=form)
+
+
+@require_POST
+@may_follow_actions
+def action_note(request, pk):
+    """Add a progress note through the workflow; 403 if the user may not add one."""
+    action = _visible_action(request.user, pk)
+    if not workflow.may_add_note(user=request.user, action=action):
+        raise PermissionDenied
+    form = NoteForm(request.POST, prefix="note")
+    if form.is_valid():
+        try:
+            workflow.action_add_note(
+                action_id=action.pk, user=request.user, note=form.cleaned_data["note"]
+            )
+        except workflow.WorkflowError as error:
+            if error.forbidden:
+                raise PermissionDenied(error.message) from error
+            form.add_error("note", error.message)
+        else:
+            messages.success(request, f"Your progress note on action {action.reference} is saved.")
+            return redirect(action)
+    return _render_action_page(request, action, note_form=form)
+
+
+def _carried_forward(meeting, extra_ids=()):
+    """The meeting's carried-forward actions with their history, plus any actions the
+    submitted form showed that have since dropped off the list (so nothing typed is lost)."""
+    related = ("origin_meeting", "origin_item", "due_meeting")
+    actions = list(
+        Action.objects.carried_forward_to(meeting)
+        .select_related(*related)
+        .prefetch_related("owners", timeline_updates())
+    )
+    missing = set(extra_ids) - {action.pk for action in actions}
+    if missing:
+        actions += (
+            Action.objects.filter(pk__in=missing, origin_meeting__date__lt=meeting.date)
+            .select_related(*related)
+            .prefetch_related("owners", timeline_updates())
+        )
+    return actions
+
+
+def _outstanding_matters_in_minutes(meeting) -> str:
+    """Where the minutes page shows the outstanding matters: under the standing item if the
+    agenda has one, else in a section of its own."""
+    item = meeting.items.filter(kind=AgendaItem.Kind.OUTSTANDING_MATTERS).first()
+    anchor = f"item-{item.pk}" if item else "outstanding-matters"
+    return f"{meeting.get_absolute_url()}#{anchor}"
+
+
+def _posted_ids(data) -> list[int]:
+    return [int(value) for value in data.getlist("rows") if value.isdigit()]
+
+
+@role_required(roles.OPCC)
+def outstanding_matters(request, pk):
+    """Record the updates given at a meeting on every carried-forward action, in one submit:
+    all of them are saved, or none."""
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    data = request.POST if request.method == "POST" else None
+    actions = _carried_forward(meeting, _posted_ids(data) if data else ())
+    rows = [
+        OutstandingRowForm(
+            data,
+            action=action,
+            choices=workflow.allowed_transitions(user=request.user, action=action),
+        )
+        for action in actions
+    ]
+    page_errors = []
+    # Every row is validated (not stopping at the first invalid one) so all errors show.
+    if data is not None and all([row.is_valid() for row in rows]):
+        try:
+            saved = _record_updates(request.user, meeting, rows)
+        except workflow.WorkflowError as error:  # the minutes are approved: nothing saved
+            page_errors.append(error.message)
+            meeting.refresh_from_db()
+            saved = None
+        if saved == 0:
+            messages.info(request, "Nothing was entered, so nothing has been saved.")
+            return redirect("actions:outstanding", pk=meeting.pk)
+        if saved:
+            plural = "s" if saved != 1 else ""
+            messages.success(request, f"{saved} update{plural} recorded at this meeting.")
+            return redirect(_outstanding_matters_in_minutes(meeting))
+        # None: refused rows, each refusal beside its row; redisplay everything typed.
+    summary = CombinedErrors(rows, page_errors)
+    readable = _readable_meeting_ids(
+        request.user,
+        {a.origin_meeting_id for a in actions}
+        | {a.due_meeting_id for a in actions}
+        | {u.meeting_id for a in actions for u in a.updates.all()},
+    )
+    context = {
+        "meeting": meeting,
+        "rows": rows,
+        "summary": summary,
+        "readable_meeting_ids": readable,
+        "read_only_message": workflow.MINUTES_READ_ONLY_MESSAGE,
+    }
+    return render(request, "actions/outstanding_matters.html", context)
+
+
+def _record_updates(user, meeting, rows) -> int | None:
+    """Call the workflow for every row with something typed, in one transaction, and return
+    how many updates were recorded. On any refusal, roll everything back, put each refusal
+    beside its row and return None; if the minutes can no longer take updates, raise."""
+    saved = 0
+    with transaction.atomic():
+        for row in rows:
+            if not row.has_input:
+                continue
+            values = row.cleaned_data
+            arguments = {
+                "action_id": row.action.pk,
+                "user": user,
+                "note": values["note"],
+                "meeting": meeting,
+                "expected_status": values["expected_status"] or None,
+            }
+            try:
+                # Each workflow call is its own savepoint, so after a refusal the transaction
+                # can go on, and every row's problem is reported at once.
+                if values["transition"]:
+                    workflow.action_transition(transition=values["transition"], **arguments)
+                else:
+                    workflow.action_add_note(**arguments)
+                saved += 1
+            except workflow.WorkflowError as error:
+                if error.code == "read_only":
+                    raise  # about the whole page, not this row; rolls everything back
+                row.add_workflow_error(error)
+        if any(row.errors for row in rows):
+            transaction.set_rollback(True)
+            return None
+    return saved

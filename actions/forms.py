@@ -1,0 +1,85 @@
+"""Forms of the action page and the outstanding matters form.
+
+They only carry what the user typed: who may make which change, and which changes need a note,
+is decided by ``actions.workflow``, whose refusals the views attach to these forms' fields.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from actions.workflow import WorkflowError
+
+
+class WorkflowErrorsMixin:
+    def add_workflow_error(self, error: WorkflowError) -> None:
+        """Show the workflow's refusal beside the field it is about: a missing note beside
+        the note, anything else beside the choice of status."""
+        self.add_error("note" if error.code == "note_required" else "transition", error.message)
+
+
+class NoteForm(forms.Form):
+    """A progress note on the action page, without a change of status."""
+
+    note = forms.CharField(
+        label="Progress note",
+        help_text="Say what has been done since the last update.",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter a progress note saying what has been done."},
+    )
+
+
+class TransitionForm(WorkflowErrorsMixin, forms.Form):
+    """A change of status on the action page.
+
+    ``transition`` is the name of one of the workflow's transitions; the page offers only those
+    the user may make, and the workflow refuses any other.
+    """
+
+    transition = forms.CharField(
+        label="New status",
+        error_messages={"required": "Choose what to do with the action."},
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea)
+    # The status the user saw; the page always fills it with the action's current status.
+    expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class OutstandingRowForm(WorkflowErrorsMixin, forms.Form):
+    """One carried-forward action on the outstanding matters form: the update given at the
+    meeting and, optionally, its new status."""
+
+    note = forms.CharField(
+        label="Update given at the meeting", required=False, widget=forms.Textarea
+    )
+    transition = forms.CharField(label="New status", required=False)
+    expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, action, choices, **kwargs):
+        kwargs.setdefault("prefix", f"action-{action.pk}")
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.choices = choices  # the transitions offered, for the template's select
+
+    @property
+    def has_input(self) -> bool:
+        return bool(self.cleaned_data["note"] or self.cleaned_data["transition"])
+
+
+class CombinedErrors:
+    """Lets the shared error summary (includes/error_summary.html) list the errors of several
+    forms at once, with page-wide ``messages`` first."""
+
+    def __init__(self, forms_with_fields, messages=()):
+        self.forms = list(forms_with_fields)
+        self.messages = list(messages)
+
+    @property
+    def errors(self) -> bool:
+        return bool(self.messages) or any(form.errors for form in self.forms)
+
+    def non_field_errors(self) -> list[str]:
+        return self.messages + [error for form in self.forms for error in form.non_field_errors()]
+
+    def visible_fields(self):
+        return [field for form in self.forms for field in form.visible_fields()]
