@@ -1,0 +1,200 @@
+"""Actions arising at an agenda item: raising them and changing their details.
+
+An action's wording, owners and due point are set here; its status only ever changes through
+``actions.workflow``. A change of owners or due point is part of the action's history, so it
+writes an ``ActionUpdate`` saying what changed, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from actions.models import Action, ActionOwner, ActionUpdate, Status
+from actions.references import next_action_reference
+from assurance import roles
+from assurance.permissions import has_role
+from meetings.agenda import lock_editable_meeting
+from meetings.models import AgendaItem, Meeting, Office
+
+OWNER_REQUIRED_MESSAGE = "Choose at least one owner"
+LATER_MEETING_MESSAGE = "Choose a meeting later than this one"
+DESCRIPTION_REQUIRED_MESSAGE = "Enter what is to be done"
+
+
+def long_date(day: datetime.date) -> str:
+    """29 November 2022."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def details_errors(
+    *,
+    meeting: Meeting,
+    description: str,
+    owners: Iterable[Office],
+    due_date: datetime.date | None,
+    due_meeting: Meeting | None,
+) -> dict[str, str]:
+    """What is wrong with an action's details, by field name; empty when nothing is.
+
+    ``meeting`` is the meeting the action arose at. The item form shows these beside its fields;
+    the functions below refuse to save while there are any.
+    """
+    errors = {}
+    if not description.strip():
+        errors["description"] = DESCRIPTION_REQUIRED_MESSAGE
+    if not list(owners):
+        errors["owners"] = OWNER_REQUIRED_MESSAGE
+    if due_date is not None and due_date < meeting.date:
+        errors["due_date"] = (
+            f"The due date cannot be before the meeting ({long_date(meeting.date)})"
+        )
+    if due_meeting is not None and due_meeting.date <= meeting.date:
+        errors["due_meeting"] = LATER_MEETING_MESSAGE
+    return errors
+
+
+def _check(user, **details) -> None:
+    # The OPCC minutes the meetings, so it raises actions and sets their owners and due points.
+    if not has_role(user, roles.OPCC):
+        raise PermissionDenied("Only OPCC staff raise actions and change their details.")
+    errors = details_errors(**details)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _owner_names(offices: Iterable[Office]) -> str:
+    """CC / DCC, in the offices' usual order."""
+    ordered = sorted(offices, key=lambda office: (office.position, office.abbreviation))
+    return " / ".join(office.abbreviation for office in ordered) or "no one"
+
+
+def _change(what: str, before: str | None, after: str | None) -> str | None:
+    """One line of a reassignment note, or None if nothing changed."""
+    if before == after:
+        return None
+    if before is None:
+        return f"{what} set to {after}"
+    if after is None:
+        return f"{what} removed (was {before})"
+    return f"{what} changed from {before} to {after}"
+
+
+def action_create(
+    *,
+    item: AgendaItem,
+    description: str,
+    owners: Iterable[Office],
+    due_date: datetime.date | None,
+    due_meeting: Meeting | None,
+    user,
+) -> Action:
+    """Raise an action at ``item``, numbered from its meeting's month, owned by ``owners``.
+
+    Only while the minutes are a draft: an action arising is part of the minutes.
+    """
+    owners = list(owners)
+    with transaction.atomic():
+        # The lock makes a second officer adding actions to this meeting wait for the number.
+        meeting = lock_editable_meeting(item.meeting_id)
+        _check(
+            user,
+            meeting=meeting,
+            description=description,
+            owners=owners,
+            due_date=due_date,
+            due_meeting=due_meeting,
+        )
+        action = Action(
+            origin_meeting=meeting,
+            origin_item=item,
+            description=description,
+            due_date=due_date,
+            due_meeting=due_meeting,
+            status=Status.OPEN,
+        )
+        for attempt in (1, 2):
+            action.reference = next_action_reference(meeting)
+            try:
+                # A savepoint, so a clash with another meeting of the same month (not covered
+                # by the lock) undoes only this insert, and the retry sees its reference.
+                with transaction.atomic():
+                    action.save()
+                break
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        ActionOwner.objects.bulk_create(
+            [ActionOwner(action=action, office=office) for office in owners]
+        )
+        return action
+
+
+def action_update_details(
+    *,
+    action: Action,
+    description: str,
+    owners: Iterable[Office],
+    due_date: datetime.date | None,
+    due_meeting: Meeting | None,
+    user,
+) -> Action:
+    """Change an action's wording, owners and due point, leaving its status as it is.
+
+    A change of owners or due point writes one ActionUpdate saying what changed ("Owners changed
+    from CC to CC / DCC"). Bumps the action's version, so other forms open on it go stale.
+    """
+    owners = list(owners)
+    with transaction.atomic():
+        locked = (
+            Action.objects.select_for_update(of=("self",))
+            .select_related("origin_meeting", "due_meeting")
+            .get(pk=action.pk)
+        )
+        _check(
+            user,
+            meeting=locked.origin_meeting,
+            description=description,
+            owners=owners,
+            due_date=due_date,
+            due_meeting=due_meeting,
+        )
+        owners_before = list(Office.objects.filter(ownerships__action=locked))
+        changes = [
+            _change("Owners", _owner_names(owners_before), _owner_names(owners)),
+            _change(
+                "Due date",
+                long_date(locked.due_date) if locked.due_date else None,
+                long_date(due_date) if due_date else None,
+            ),
+            _change(
+                "Due back at",
+                str(locked.due_meeting) if locked.due_meeting else None,
+                str(due_meeting) if due_meeting else None,
+            ),
+        ]
+        removed = {office.pk for office in owners_before} - {office.pk for office in owners}
+        ActionOwner.objects.filter(action=locked, office_id__in=removed).delete()
+        added = [office for office in owners if office not in owners_before]
+        ActionOwner.objects.bulk_create([ActionOwner(action=locked, office=o) for o in added])
+
+        locked.description = description
+        locked.due_date = due_date
+        locked.due_meeting = due_meeting
+        locked.version += 1
+        locked.save(
+            update_fields=["description", "due_date", "due_meeting", "version", "updated_at"]
+        )
+        note = "\n".join(change for change in changes if change)
+        if note:
+            ActionUpdate.objects.create(
+                action=locked,
+                author=user,
+                note=note,
+                status_before=locked.status,
+                status_after=locked.status,
+            )
+        return locked

@@ -1,0 +1,282 @@
+"""The agenda builder's writes: add, reorder, nest and delete a meeting's agenda items.
+
+Every function here locks the meeting's row (so two officers rearranging one agenda take turns),
+refuses any change once the minutes are approved, and leaves the ``position`` of the siblings it
+touched dense (1..n). Item numbers (1, 2.1, 2.1a) are derived from the tree by
+``meetings.numbering`` and never stored. ``Outline`` holds the rules for where an item may move,
+so the agenda page (which buttons work) and the writes (what is refused) agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from enum import StrEnum
+
+from django.db import transaction
+
+from actions.models import Action
+from meetings.models import AgendaItem, Meeting
+from meetings.numbering import MAX_DEPTH
+
+READ_ONLY_MESSAGE = (
+    "These minutes have been approved, so they are read-only. Reopen them for correction first."
+)
+
+
+class AgendaChangeRefused(Exception):
+    """The change cannot be made (already first, too deep, has actions …); the message says why."""
+
+
+class Move(StrEnum):
+    UP = "up"
+    DOWN = "down"
+    INDENT = "indent"
+    OUTDENT = "outdent"
+
+
+def lock_editable_meeting(meeting_id: int) -> Meeting:
+    """Lock the meeting's row for this transaction; refuse if its minutes are not a draft."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    if not meeting.is_editable:
+        raise AgendaChangeRefused(READ_ONLY_MESSAGE)
+    return meeting
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
+class Outline:
+    """One meeting's agenda as a tree in memory: where each item sits and where it may go.
+
+    Moves change ``parent_id`` and ``position`` in memory, renumbering the siblings they leave
+    and join; ``save`` writes the items that changed in one query.
+    """
+
+    def __init__(self, items: Iterable[AgendaItem]):
+        self.items: dict[int, AgendaItem] = {item.pk: item for item in items}
+        self.children: dict[int | None, list[AgendaItem]] = defaultdict(list)
+        for item in self.items.values():
+            self.children[item.parent_id].append(item)
+        for siblings in self.children.values():
+            siblings.sort(key=lambda item: (item.position, item.pk))
+        self._saved = {pk: (item.parent_id, item.position) for pk, item in self.items.items()}
+
+    def siblings(self, item: AgendaItem) -> list[AgendaItem]:
+        return self.children[item.parent_id]
+
+    def index(self, item: AgendaItem) -> int:
+        return self.siblings(item).index(item)
+
+    def depth(self, item: AgendaItem) -> int:
+        """1 for a top-level item, 2 for its sub-items, and so on."""
+        depth = 1
+        while item.parent_id is not None:
+            item = self.items[item.parent_id]
+            depth += 1
+        return depth
+
+    def height(self, item: AgendaItem) -> int:
+        """How many levels the item and everything nested in it take up (1 with no sub-items)."""
+        return 1 + max((self.height(child) for child in self.children[item.pk]), default=0)
+
+    def descendants(self, item: AgendaItem) -> list[AgendaItem]:
+        """Everything nested inside the item, in reading order."""
+        found = []
+        for child in self.children[item.pk]:
+            found.append(child)
+            found.extend(self.descendants(child))
+        return found
+
+    def add_child_refusal(self, parent: AgendaItem | None) -> str | None:
+        """Why nothing may be added under ``parent`` (None: at the top level), or None."""
+        if parent is not None and self.depth(parent) >= MAX_DEPTH:
+            return (
+                f"“{parent.title}” cannot have sub-items: agenda items nest at most "
+                f"{MAX_DEPTH} levels deep."
+            )
+        return None
+
+    def refusal(self, move: Move, item: AgendaItem) -> str | None:
+        """Why ``item`` cannot make ``move``, in words for the officer; None if it can."""
+        index, siblings = self.index(item), self.siblings(item)
+        if move == Move.UP and index == 0:
+            return f"“{item.title}” is already first, so it cannot move up."
+        if move == Move.DOWN and index == len(siblings) - 1:
+            return f"“{item.title}” is already last, so it cannot move down."
+        if move == Move.INDENT:
+            if index == 0:
+                return (
+                    f"“{item.title}” cannot be indented: there is no item above it at the same "
+                    "level for it to go under."
+                )
+            # It goes one level deeper, and everything nested in it with it.
+            if self.depth(item) + self.height(item) > MAX_DEPTH:
+                return (
+                    f"“{item.title}” cannot be indented: agenda items nest at most "
+                    f"{MAX_DEPTH} levels deep."
+                )
+        if move == Move.OUTDENT and item.parent_id is None:
+            return f"“{item.title}” is already at the top level, so it cannot be outdented."
+        return None
+
+    def apply(self, move: Move, item: AgendaItem) -> None:
+        """Make the move in memory; raise AgendaChangeRefused if it is impossible."""
+        refusal = self.refusal(move, item)
+        if refusal:
+            raise AgendaChangeRefused(refusal)
+        index = self.index(item)
+        if move == Move.UP:
+            self._place(item, item.parent_id, index - 1)
+        elif move == Move.DOWN:
+            self._place(item, item.parent_id, index + 1)
+        elif move == Move.INDENT:
+            new_parent = self.siblings(item)[index - 1]
+            self._place(item, new_parent.pk, len(self.children[new_parent.pk]))
+        else:  # outdent: straight after its parent, among the parent's siblings
+            parent = self.items[item.parent_id]
+            self._place(item, parent.parent_id, self.index(parent) + 1)
+
+    def _place(self, item: AgendaItem, parent_id: int | None, index: int) -> None:
+        old = self.siblings(item)
+        old.remove(item)
+        item.parent_id = parent_id
+        new = self.children[parent_id]
+        new.insert(index, item)
+        self.renumber(old)
+        self.renumber(new)
+
+    @staticmethod
+    def renumber(siblings: list[AgendaItem]) -> None:
+        for position, sibling in enumerate(siblings, start=1):
+            sibling.position = position
+
+    def save(self) -> None:
+        changed = [
+            item
+            for pk, item in self.items.items()
+            if pk in self._saved and (item.parent_id, item.position) != self._saved[pk]
+        ]
+        if changed:
+            AgendaItem.objects.bulk_update(changed, ["parent", "position"])
+        self._saved = {pk: (item.parent_id, item.position) for pk, item in self.items.items()}
+
+
+def _locked_outline(meeting_id: int) -> Outline:
+    lock_editable_meeting(meeting_id)
+    return Outline(
+        AgendaItem.objects.filter(meeting_id=meeting_id).only(
+            "pk", "meeting_id", "parent_id", "position", "title"
+        )
+    )
+
+
+def _current(outline: Outline, item: AgendaItem) -> AgendaItem:
+    """The item as it is now, under the lock: another officer may have moved or deleted it."""
+    try:
+        return outline.items[item.pk]
+    except KeyError:
+        raise AgendaChangeRefused(
+            f"“{item.title}” is no longer on this agenda: someone else has deleted it."
+        ) from None
+
+
+def item_add(*, meeting: Meeting, item: AgendaItem, parent: AgendaItem | None = None) -> AgendaItem:
+    """Save a new (unsaved) item last among the items under ``parent`` (None: top level)."""
+    with transaction.atomic():
+        outline = _locked_outline(meeting.pk)
+        if parent is not None:
+            if parent.meeting_id != meeting.pk:
+                raise AgendaChangeRefused("Choose an item of this meeting to add the item under.")
+            parent = _current(outline, parent)
+        refusal = outline.add_child_refusal(parent)
+        if refusal:
+            raise AgendaChangeRefused(refusal)
+        siblings = outline.children[parent.pk if parent else None]
+        outline.renumber(siblings)
+        outline.save()
+        item.meeting = meeting
+        item.parent = parent
+        item.position = len(siblings) + 1
+        item.save()
+        return item
+
+
+def _move(item: AgendaItem, move: Move) -> AgendaItem:
+    with transaction.atomic():
+        outline = _locked_outline(item.meeting_id)
+        current = _current(outline, item)
+        outline.apply(move, current)
+        outline.save()
+        item.parent_id, item.position = current.parent_id, current.position
+        return item
+
+
+def item_move_up(*, item: AgendaItem) -> AgendaItem:
+    """Swap the item with the sibling above it."""
+    return _move(item, Move.UP)
+
+
+def item_move_down(*, item: AgendaItem) -> AgendaItem:
+    """Swap the item with the sibling below it."""
+    return _move(item, Move.DOWN)
+
+
+def item_indent(*, item: AgendaItem) -> AgendaItem:
+    """Make the item the last sub-item of the sibling above it, taking its sub-items along."""
+    return _move(item, Move.INDENT)
+
+
+def item_outdent(*, item: AgendaItem) -> AgendaItem:
+    """Make the item the next sibling of its parent, taking its sub-items along."""
+    return _move(item, Move.OUTDENT)
+
+
+def delete_refusal(item: AgendaItem, nested: Iterable[AgendaItem]) -> str | None:
+    """Why the item (with the ``nested`` items inside it) cannot be deleted, or None.
+
+    Actions are never deleted, and an action keeps the item it arose at, so an item with actions
+    arising (or with a sub-item that has some) stays.
+    """
+    nested_ids = {child.pk for child in nested}
+    references = list(
+        Action.objects.filter(origin_item_id__in=nested_ids | {item.pk})
+        .order_by("reference")
+        .values_list("reference", "origin_item_id")
+    )
+    if not references:
+        return None
+    whose = (
+        "This item has"
+        if all(origin == item.pk for _reference, origin in references)
+        else "This item and the items inside it have"
+    )
+    listed = ", ".join(reference for reference, _origin in references)
+    return (
+        f"{whose} {_count(len(references), 'action')} arising ({listed}). Actions are never "
+        "deleted: move them to another item first, or keep this item."
+    )
+
+
+def item_delete(*, item: AgendaItem) -> int:
+    """Delete the item and every item nested in it; return how many items went.
+
+    Refused while any of them has actions arising.
+    """
+    with transaction.atomic():
+        outline = _locked_outline(item.meeting_id)
+        current = _current(outline, item)
+        nested = outline.descendants(current)
+        refusal = delete_refusal(current, nested)
+        if refusal:
+            raise AgendaChangeRefused(refusal)
+        siblings = outline.siblings(current)
+        siblings.remove(current)
+        for gone in [current, *nested]:
+            del outline.items[gone.pk]
+        # Sub-items go with their parent (on_delete=CASCADE on AgendaItem.parent).
+        AgendaItem.objects.filter(pk=current.pk).delete()
+        outline.renumber(siblings)
+        outline.save()
+        return 1 + len(nested)

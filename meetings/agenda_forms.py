@@ -1,0 +1,511 @@
+"""The agenda item form with its actions arising: fields, validation, layout and saving.
+
+``ItemEditor`` puts the item's ModelForm and the actions-arising formset together: it validates
+both, lays them out in sections for the template, gathers every error for the GOV.UK error
+summary, and saves the item and its actions in one transaction, refusing stale rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.forms.boundfield import BoundField
+
+from actions.arising import (
+    DESCRIPTION_REQUIRED_MESSAGE,
+    LATER_MEETING_MESSAGE,
+    OWNER_REQUIRED_MESSAGE,
+    action_create,
+    action_update_details,
+    details_errors,
+)
+from actions.models import Action, ActionOwner
+from assurance.versioning import STALE_EDIT_MESSAGE, StaleEdit, VersionedFormMixin, check_version
+from meetings.agenda import AgendaChangeRefused, item_add, lock_editable_meeting
+from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Office, Topic
+
+TEXT_HELP = (
+    "Plain text. Leave a blank line between paragraphs, start a line with “- ” for a bullet "
+    "point or “1. ” for a numbered point."
+)
+
+
+def office_label(office: Office) -> str:
+    return f"{office.title} ({office.abbreviation})"
+
+
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Checkboxes whose group points at its first box, so the error summary can link to it."""
+
+    def id_for_label(self, id_, index=None):
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+class GovukBoundField(BoundField):
+    """Adds Bootstrap's classes and points the input at its hint and its error message.
+
+    The ids match the template: ``<id>-hint`` and ``<id>-error`` (includes/field_error.html).
+    A checkbox list is described on its fieldset instead, by the template.
+    """
+
+    CLASSES = {
+        "checkbox": "form-check-input",
+        "checkboxlist": "form-check-input",
+        "select": "form-select",
+    }
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if widget.is_hidden:
+            return attrs
+        css = self.CLASSES.get(self.widget_type, "form-control")
+        attrs["class"] = f"{css} is-invalid" if self.errors else css
+        attrs.pop("aria-describedby", None)
+        if self.describedby and not self.use_fieldset:
+            attrs["aria-describedby"] = self.describedby
+        return attrs
+
+    @property
+    def describedby(self) -> str:
+        ids = []
+        if self.help_text:
+            ids.append(f"{self.auto_id}-hint")
+        if self.errors:
+            ids.append(f"{self.id_for_label}-error")
+        return " ".join(ids)
+
+
+class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
+    """An agenda item's content; where it sits in the agenda is the agenda builder's job."""
+
+    bound_field_class = GovukBoundField
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "title",
+            "kind",
+            "lead_office",
+            "background",
+            "questions",
+            "minutes",
+            "assurance_level",
+            "assurance_statement",
+            "decision",
+            "restricted",
+            "restricted_reason",
+            "topics",
+            "areas",
+        ]
+        labels = {
+            "kind": "Kind of item",
+            "lead_office": "Lead office",
+            "questions": "Questions put to the Chief Constable",
+            "minutes": "Minutes: findings and discussion",
+            "assurance_level": "The Commissioner's assurance level",
+            "restricted": "Withhold this item from the published minutes",
+            "restricted_reason": "Why the item is withheld",
+            "areas": "Local policing areas",
+        }
+        help_texts = {
+            "title": "As it will appear in the minutes, for example “Response times”.",
+            "kind": (
+                "Standing items show the actions carried forward from earlier meetings, or the "
+                "date of the next meeting, under the item."
+            ),
+            "lead_office": "The office leading on this item, if any.",
+            "background": "The briefing the Commissioner's questions rest on. " + TEXT_HELP,
+            "questions": TEXT_HELP,
+            "minutes": TEXT_HELP,
+            "assurance_level": "What the Commissioner took from the discussion.",
+            "assurance_statement": "Optional: the assurance in words. " + TEXT_HELP,
+            "decision": (
+                "Optional, for example “Previous minutes to be amended and re-circulated”. "
+                + TEXT_HELP
+            ),
+            "restricted": "The published minutes will say the item was taken in private.",
+            "restricted_reason": "Required if the item is withheld.",
+            "topics": "Choose any that apply.",
+            "areas": "Choose any the item is about.",
+        }
+        widgets = {
+            "background": forms.Textarea(attrs={"rows": 5}),
+            "questions": forms.Textarea(attrs={"rows": 5}),
+            "minutes": forms.Textarea(attrs={"rows": 10}),
+            "assurance_statement": forms.Textarea(attrs={"rows": 3}),
+            "decision": forms.Textarea(attrs={"rows": 2}),
+            "topics": CheckboxList,
+            "areas": CheckboxList,
+        }
+        error_messages = {
+            "title": {
+                "required": "Enter a title for the item",
+                "max_length": "The title must be 300 characters or fewer",
+            },
+            "restricted_reason": {"max_length": "The reason must be 300 characters or fewer"},
+            "kind": {"invalid_choice": "Choose a kind of item from the list"},
+            "lead_office": {"invalid_choice": "Choose a lead office from the list"},
+            "assurance_level": {"invalid_choice": "Choose an assurance level from the list"},
+            "topics": {"invalid_choice": "Choose topics from the list"},
+            "areas": {"invalid_choice": "Choose local policing areas from the list"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_office"].empty_label = "No lead office"
+        self.fields["lead_office"].label_from_instance = office_label
+        self.fields["topics"].queryset = Topic.objects.all()
+        # Areas are reorganised over time: offer the current ones, and keep any the item has.
+        areas = Q(active=True)
+        if self.instance.pk:
+            areas |= Q(items=self.instance)
+        self.fields["areas"].queryset = LocalPolicingArea.objects.filter(areas).distinct()
+
+    # "Say why the item is withheld from publication" comes from AgendaItem.clean().
+
+    def has_changed(self) -> bool:
+        return any(name != "version" for name in self.changed_data)
+
+    def _update_errors(self, errors):
+        # AgendaItem.clean() also checks where the item sits (``parent``), which this form does
+        # not edit: show such an error at the top of the form rather than fail.
+        if hasattr(errors, "error_dict"):
+            by_field: dict[str, list] = {}
+            for name, messages in errors.error_dict.items():
+                key = name if name in self.fields else NON_FIELD_ERRORS
+                by_field.setdefault(key, []).extend(messages)
+            errors = ValidationError(by_field)
+        super()._update_errors(errors)
+
+
+class ActionArisingForm(forms.Form):
+    """One action arising: a new one (blank) or an existing one, identified by its id.
+
+    Owner and due-meeting choices are built once for the whole formset and passed in, so the
+    page costs the same queries however many actions the item has.
+    """
+
+    bound_field_class = GovukBoundField
+
+    action_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    description = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What is to be done, as it will appear in the minutes.",
+        error_messages={"required": DESCRIPTION_REQUIRED_MESSAGE},
+    )
+    owners = forms.TypedMultipleChoiceField(
+        label="Owners",
+        coerce=int,
+        widget=CheckboxList,
+        help_text="The offices responsible. Choose one or more.",
+        error_messages={
+            "required": OWNER_REQUIRED_MESSAGE,
+            "invalid_choice": "Choose owners from the list",
+        },
+    )
+    due_date = forms.DateField(
+        label="Due date",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text="For example 28/02/2023. Leave it blank if there is no date.",
+        error_messages={"invalid": "Enter the due date as a real date, for example 28/02/2023"},
+    )
+    due_meeting = forms.TypedChoiceField(
+        label="Due back at",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="A later meeting the action is to come back to, if any.",
+        error_messages={"invalid_choice": LATER_MEETING_MESSAGE},
+    )
+
+    def __init__(self, *args, meeting, offices, later_meetings, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.offices = {office.pk: office for office in offices}
+        self.later_meetings = {later.pk: later for later in later_meetings}
+        self.fields["owners"].choices = [(office.pk, office_label(office)) for office in offices]
+        self.fields["due_meeting"].choices = [("", "No particular meeting")] + [
+            (later.pk, str(later)) for later in later_meetings
+        ]
+        # A posted row names its action: compare it with that action as it is now, whichever
+        # row it was listed in when the page was loaded.
+        if self.is_bound:
+            action_id = str(self.data.get(self.add_prefix("action_id")) or "")
+        else:
+            action_id = str(self.initial.get("action_id") or "")
+        self.action = actions.get(int(action_id)) if action_id.isdigit() else None
+        self.unknown_action = bool(action_id) and self.action is None
+        self.initial = action_initial(self.action) if self.action else {}
+
+    def has_changed(self) -> bool:
+        # The hidden id and version say which record the row is, not what the user changed.
+        return any(name not in ("action_id", "version") for name in self.changed_data)
+
+    @property
+    def legend(self) -> str:
+        if self.action is None:
+            return "Add an action"
+        return f"Action {self.action.reference} ({self.action.get_status_display().lower()})"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.unknown_action:
+            raise forms.ValidationError(
+                "This action is no longer one of this item's actions. Open the item again to "
+                "see its actions as they are now."
+            )
+        cleaned["owners"] = [self.offices[pk] for pk in cleaned.get("owners") or []]
+        cleaned["due_meeting"] = self.later_meetings.get(cleaned.get("due_meeting"))
+        errors = details_errors(
+            meeting=self.meeting,
+            description=cleaned.get("description") or "",
+            owners=cleaned["owners"],
+            due_date=cleaned.get("due_date"),
+            due_meeting=cleaned["due_meeting"],
+        )
+        for name, message in errors.items():
+            if name not in self.errors and name in cleaned:
+                self.add_error(name, message)
+        return cleaned
+
+
+def action_initial(action: Action) -> dict:
+    """What an action's row shows before it is changed (owners from prefetched ownerships)."""
+    return {
+        "action_id": action.pk,
+        "version": action.version,
+        "description": action.description,
+        "owners": [ownership.office_id for ownership in action.ownerships.all()],
+        "due_date": action.due_date,
+        "due_meeting": action.due_meeting_id,
+    }
+
+
+class BaseActionFormSet(forms.BaseFormSet):
+    def __init__(self, *args, meeting, actions, later_meetings, **kwargs):
+        self.actions = {action.pk: action for action in actions}
+        self.form_kwargs_common = {
+            "meeting": meeting,
+            "offices": list(Office.objects.all()),
+            "later_meetings": list(later_meetings),
+            "actions": self.actions,
+        }
+        kwargs.setdefault("initial", [action_initial(action) for action in actions])
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return dict(self.form_kwargs_common)
+
+    def _construct_form(self, i, **kwargs):
+        # An unchanged row, old or new, is left alone: not validated, not saved. A row nobody
+        # touched must not be refused because someone else changed that action meanwhile.
+        kwargs.setdefault("empty_permitted", True)
+        kwargs.setdefault("use_required_attribute", False)
+        return super()._construct_form(i, **kwargs)
+
+    def changed_forms(self) -> list[ActionArisingForm]:
+        return [form for form in self.forms if form.has_changed()]
+
+
+ActionFormSet = forms.formset_factory(
+    ActionArisingForm, formset=BaseActionFormSet, extra=1, can_delete=False
+)
+
+
+@dataclass
+class Section:
+    """A fieldset of the item form: a group of the item's fields, or one action arising."""
+
+    legend: str
+    fields: list[BoundField]
+    hidden: list[BoundField] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    first_action: bool = False
+
+
+ITEM_SECTIONS = [
+    ("The item", ["title", "kind", "lead_office"]),
+    ("Briefing and discussion", ["background", "questions", "minutes"]),
+    ("The Commissioner's assurance", ["assurance_level", "assurance_statement", "decision"]),
+    ("Publication", ["restricted", "restricted_reason"]),
+    ("Topics and areas", ["topics", "areas"]),
+]
+
+
+@dataclass
+class SummaryEntry:
+    """An entry in the error summary that is not one field's: it links to ``id_for_label``."""
+
+    errors: list[str]
+    id_for_label: str
+
+
+class ErrorSummary:
+    """Every error on the page, in page order, shaped like a form for
+    includes/error_summary.html (``errors``, ``non_field_errors``, ``visible_fields``)."""
+
+    def __init__(self, form: AgendaItemForm, formset: BaseActionFormSet):
+        self.form, self.formset = form, formset
+
+    def non_field_errors(self):
+        errors = list(self.form.non_field_errors())
+        errors += [error for hidden in self.form.hidden_fields() for error in hidden.errors]
+        return errors + list(self.formset.non_form_errors())
+
+    def visible_fields(self):
+        entries: list = list(self.form.visible_fields())
+        for row in self.formset.forms:
+            description = row["description"]
+            row_errors = list(row.non_field_errors())
+            row_errors += [error for hidden in row.hidden_fields() for error in hidden.errors]
+            if row_errors:
+                entries.append(SummaryEntry(row_errors, description.id_for_label))
+            entries.extend(row.visible_fields())
+        return entries
+
+    @property
+    def errors(self) -> bool:
+        return bool(self.non_field_errors()) or any(entry.errors for entry in self.visible_fields())
+
+
+class ItemEditor:
+    """The item form and its actions-arising formset, for a new item or an existing one."""
+
+    def __init__(
+        self,
+        *,
+        meeting: Meeting,
+        user,
+        item: AgendaItem | None = None,
+        parent: AgendaItem | None = None,
+        later_meetings=(),
+        data=None,
+    ):
+        self.meeting, self.user, self.parent = meeting, user, parent
+        instance = item or AgendaItem(meeting=meeting, parent=parent)
+        self.form = AgendaItemForm(data, instance=instance)
+        actions = []
+        if item is not None:
+            actions = list(
+                item.actions.select_related("due_meeting").prefetch_related(
+                    Prefetch("ownerships", queryset=ActionOwner.objects.order_by("pk"))
+                )
+            )
+        self.formset = ActionFormSet(
+            data,
+            prefix="actions",
+            meeting=meeting,
+            actions=actions,
+            later_meetings=later_meetings,
+        )
+        self.summary = ErrorSummary(self.form, self.formset)
+
+    @property
+    def is_new(self) -> bool:
+        return self.form.instance.pk is None
+
+    def is_valid(self) -> bool:
+        form_valid = self.form.is_valid()
+        return self.formset.is_valid() and form_valid
+
+    def sections(self) -> list[Section]:
+        form = self.form
+        sections = [
+            Section(legend, [form[name] for name in names]) for legend, names in ITEM_SECTIONS
+        ]
+        for index, row in enumerate(self.formset.forms):
+            sections.append(
+                Section(
+                    row.legend,
+                    list(row.visible_fields()),
+                    hidden=list(row.hidden_fields()),
+                    errors=list(row.non_field_errors()),
+                    first_action=index == 0,
+                )
+            )
+        return sections
+
+    def save(self) -> AgendaItem | None:
+        """Save the item and its changed action rows together, or nothing.
+
+        Returns None after adding the reason to the forms when the minutes are read-only, the
+        item cannot go where it was asked to, or the item or an action row is stale.
+        """
+        rows = [row for row in self.formset.changed_forms() if row.cleaned_data]
+        stale: list = []
+        try:
+            with transaction.atomic():
+                lock_editable_meeting(self.meeting.pk)
+                stale = self._stale(rows)
+                if stale:
+                    raise StaleEdit
+                item = self._save_item()
+                for row in rows:
+                    self._save_row(row, item)
+                return item
+        except StaleEdit:
+            for thing in stale:
+                message = STALE_EDIT_MESSAGE.format(
+                    thing="item" if thing is self.form else "action"
+                )
+                if thing is self.form:
+                    self.form.add_error(None, message)
+                else:
+                    thing.add_error("description", message)
+        except AgendaChangeRefused as refusal:
+            self.form.add_error(None, str(refusal))
+        if self.is_new:
+            self.form.instance.pk = None  # a rolled-back insert leaves its pk behind
+        return None
+
+    def _stale(self, rows: list[ActionArisingForm]) -> list:
+        """The forms (item form, action rows) whose record changed since they were loaded.
+
+        Each check locks the record's row until the transaction ends.
+        """
+        stale = []
+        if not self.is_new and self.form.has_changed():
+            try:
+                check_version(self.form.instance, self.form.cleaned_data.get("version"))
+            except StaleEdit:
+                stale.append(self.form)
+        for row in rows:
+            if row.action is not None:
+                try:
+                    check_version(row.action, row.cleaned_data.get("version"))
+                except StaleEdit:
+                    stale.append(row)
+        return stale
+
+    def _save_item(self) -> AgendaItem:
+        item = self.form.save(commit=False)
+        if self.is_new:
+            item_add(meeting=self.meeting, item=item, parent=self.parent)
+        elif self.form.has_changed():
+            # Only the item's content: its place in the agenda may have moved meanwhile.
+            fields = [
+                name for name in AgendaItemForm.Meta.fields if name not in ("topics", "areas")
+            ]
+            item.save(update_fields=[*fields, "version"])
+        else:
+            return item
+        self.form.save_m2m()
+        return item
+
+    def _save_row(self, row: ActionArisingForm, item: AgendaItem) -> None:
+        details = {
+            name: row.cleaned_data[name]
+            for name in ("description", "owners", "due_date", "due_meeting")
+        }
+        if row.action is None:
+            action_create(item=item, user=self.user, **details)
+        else:
+            action_update_details(action=row.action, user=self.user, **details)
