@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from assurance import roles
 from meetings.numbering import MAX_DEPTH, number_items
@@ -327,3 +328,57 @@ class AgendaItem(models.Model):
         """This item's number, derived from the meeting's agenda. Costs a query: pages number
         all of a meeting's items at once with ``number_items``."""
         return number_items(self.meeting.items.all())[self.pk]
+
+
+class MeetingStatusChangeManager(models.Manager):
+    # Every reading of the history shows who made the change: join the user in, so a
+    # meeting's history (``meeting.status_changes.all()``) is one query however long it is.
+    def get_queryset(self):
+        return super().get_queryset().select_related("changed_by")
+
+
+class MeetingStatusChange(models.Model):
+    """One move of a meeting's minutes between draft, approved and published: who, when, why.
+
+    Written only by ``meetings.publishing``, in the same transaction as the change itself.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="status_changes")
+    status_before = models.CharField(max_length=20, choices=MeetingStatus.choices)
+    status_after = models.CharField(max_length=20, choices=MeetingStatus.choices)
+    reason = models.TextField(
+        blank=True, help_text="Why approved or published minutes were reopened for correction."
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meeting_status_changes",
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = MeetingStatusChangeManager()
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        get_latest_by = ["changed_at", "pk"]
+        constraints = [
+            choices_check("status_before", MeetingStatus, "status_change_before_valid"),
+            choices_check("status_after", MeetingStatus, "status_change_after_valid"),
+            models.CheckConstraint(
+                condition=~Q(status_before=models.F("status_after")),
+                name="status_change_changes_status",
+            ),
+            # Reopening (back to draft) is the one change that must say why.
+            models.CheckConstraint(
+                condition=~Q(status_after=MeetingStatus.DRAFT) | ~Q(reason=""),
+                name="status_change_reopen_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.meeting}: {self.get_status_before_display()} → "
+            f"{self.get_status_after_display()}"
+        )

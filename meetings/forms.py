@@ -1,0 +1,427 @@
+"""The meeting form and its attendance rows, entered together on one page by OPCC staff.
+
+People are chosen from the directory, loaded once per page (``PersonDirectory``) and shared by
+the chair, the minute taker and every attendance row, so the page's queries do not grow with
+the number of rows. Attendance is saved by person (one row per person per meeting), in the order
+the rows were entered.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.formats import date_format
+
+from assurance.versioning import VersionedFormMixin
+from meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingKind,
+    Organisation,
+    Person,
+)
+
+CHOOSE_OR_NAME = "Choose a person from the list or enter the name of someone new"
+
+
+def suggested_title(kind: str, date: datetime.date) -> str:
+    """The usual title of a meeting, e.g. "Monthly Assurance Meeting November 2022"."""
+    return f"{kind_title(kind)} {date_format(date, 'F Y')}"
+
+
+def kind_title(kind: str) -> str:
+    """The kind of meeting as it starts a title: "Monthly Assurance Meeting"."""
+    return MeetingKind(kind).label.title()
+
+
+def capacity_for(person: Person) -> str:
+    """A person's capacity as the minutes usually record it: their office, "Title (ABBR)"."""
+    if person.office is None:
+        return ""
+    return f"{person.office.title} ({person.office.abbreviation})"
+
+
+class PersonDirectory:
+    """Everyone in the directory, active people first, read in one query."""
+
+    def __init__(self):
+        self.people = list(Person.objects.select_related("office").order_by("-active", "name"))
+        self.by_pk = {person.pk: person for person in self.people}
+        self.by_name = {person.name.casefold(): person for person in self.people}
+        self.choices = [("", "Choose a person")] + [
+            (person.pk, self.label(person)) for person in self.people
+        ]
+        self.capacities = {
+            str(person.pk): capacity for person in self.people if (capacity := capacity_for(person))
+        }
+
+    @staticmethod
+    def label(person: Person) -> str:
+        label = person.name
+        if person.office is not None:
+            label += f" ({person.office.abbreviation})"
+        if not person.active:
+            label += " – no longer active"
+        return label
+
+
+class PersonSelect(forms.Select):
+    """A select of people whose options carry the capacity to suggest (data-capacity), which
+    static/js/meeting_form.js copies into the row's empty capacity box."""
+
+    def __init__(self, *args, capacities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.capacities = capacities or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        capacity = self.capacities.get(str(value))
+        if capacity:
+            option["attrs"]["data-capacity"] = capacity
+        return option
+
+
+class PersonChoiceField(forms.ChoiceField):
+    """A person from the directory; looks the choice up in memory rather than per field."""
+
+    def __init__(self, *, directory: PersonDirectory, **kwargs):
+        self.directory = directory
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", PersonSelect(capacities=directory.capacities))
+        super().__init__(choices=directory.choices, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Person):
+            return value
+        try:
+            return self.directory.by_pk[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+    def validate(self, value):
+        forms.Field.validate(self, value)  # the choice was checked against the directory
+
+    def has_changed(self, initial, data):
+        def as_text(value):
+            value = value.pk if isinstance(value, Person) else value
+            return "" if value in self.empty_values else str(value)
+
+        return as_text(initial) != as_text(data)
+
+
+class MeetingForm(VersionedFormMixin, forms.ModelForm):
+    """Kind, title, date and time, venue, chair, minute taker and focus of a meeting."""
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "date",
+            "start_time",
+            "venue",
+            "chair",
+            "minute_taker",
+            "minute_taker_capacity",
+            "focus",
+        ]
+        labels = {
+            "kind": "Kind of meeting",
+            "start_time": "Start time",
+            "minute_taker_capacity": "Minute taker's capacity",
+        }
+        help_texts = {
+            "title": (
+                "Leave blank to use the usual title made from the kind and date, "
+                "such as “Monthly Assurance Meeting November 2022”."
+            ),
+        }
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "focus": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "kind": {
+                "required": "Choose the kind of meeting",
+                "invalid_choice": "Choose the kind of meeting from the list",
+            },
+            "date": {
+                "required": "Enter the date of the meeting",
+                "invalid": "Enter the date of the meeting as a real date, for example 29/11/2022",
+            },
+            "start_time": {
+                "invalid": "Enter the start time in hours and minutes, for example 14:00",
+            },
+        }
+
+    def __init__(self, *args, directory: PersonDirectory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        # The titles each kind suggests, for the script that fills the title in as you type.
+        self.fields["title"].widget.attrs["data-kind-titles"] = json.dumps(
+            {kind: kind_title(kind) for kind in MeetingKind.values}
+        )
+        for name, label, missing in (
+            ("chair", "Chair", "Choose the chair from the list"),
+            ("minute_taker", "Minute taker", "Choose the minute taker from the list"),
+        ):
+            self.fields[name] = PersonChoiceField(
+                directory=directory,
+                label=label,
+                error_messages={"invalid_choice": missing},
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("kind", css_class="col-md-5"), Column("title", css_class="col-md-7")),
+            Row(Column("date", css_class="col-sm-6 col-md-4"), Column("start_time")),
+            "venue",
+            Row(
+                Column("chair", css_class="col-md-4"),
+                Column("minute_taker", css_class="col-md-4"),
+                Column("minute_taker_capacity", css_class="col-md-4"),
+            ),
+            "focus",
+            "version",
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        kind, date = cleaned_data.get("kind"), cleaned_data.get("date")
+        if not cleaned_data.get("title") and kind and date:
+            cleaned_data["title"] = suggested_title(kind, date)
+        return cleaned_data
+
+
+class AttendanceForm(forms.Form):
+    """One attendance row: a person from the directory, or the name of someone new."""
+
+    def __init__(self, *args, directory: PersonDirectory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.directory = directory
+        self.fields["person"] = PersonChoiceField(
+            directory=directory,
+            label="Person",
+            error_messages={"invalid_choice": "Choose a person from the list"},
+        )
+        self.fields["new_name"] = forms.CharField(
+            label="Or someone new: name", required=False, max_length=200
+        )
+        self.fields["new_organisation"] = forms.ChoiceField(
+            label="Their organisation",
+            required=False,
+            choices=[("", "Choose (new person only)")] + Organisation.choices,
+            error_messages={"invalid_choice": "Choose an organisation from the list"},
+        )
+        self.fields["capacity"] = forms.CharField(
+            label="Capacity",
+            required=False,
+            max_length=200,
+        )
+        self.fields["status"] = forms.ChoiceField(
+            label="Attendance",
+            choices=AttendanceStatus.choices,
+            initial=AttendanceStatus.PRESENT,
+            error_messages={
+                "required": "Choose whether they were present, sent apologies or attended part",
+                "invalid_choice": "Choose an attendance from the list",
+            },
+        )
+        self.fields["person"].widget.attrs["data-attendance"] = "person"
+        self.fields["capacity"].widget.attrs["data-attendance"] = "capacity"
+
+    @property
+    def is_removed(self) -> bool:
+        return bool(getattr(self, "cleaned_data", {}).get("DELETE"))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("DELETE"):
+            return cleaned_data  # a removed row is not checked
+        person = cleaned_data.get("person")
+        new_name = cleaned_data.get("new_name", "")
+        if person is None and "person" not in self.errors:
+            if not new_name:
+                self.add_error("person", CHOOSE_OR_NAME)
+            elif new_name.casefold() in self.directory.by_name:
+                known = self.directory.by_name[new_name.casefold()]
+                self.add_error(
+                    "new_name",
+                    f"{known.name} is already in the directory: choose them from the list",
+                )
+            elif not cleaned_data.get("new_organisation"):
+                self.add_error("new_organisation", f"Choose the organisation {new_name} is from")
+        elif person is not None and new_name:
+            self.add_error(
+                "new_name",
+                f"You chose {person.name} from the list and entered a new name: keep only one",
+            )
+        # Server-side default for the capacity: the person's office, as the minutes record it.
+        if person is not None and not cleaned_data.get("capacity"):
+            cleaned_data["capacity"] = capacity_for(person)
+        return cleaned_data
+
+    @property
+    def helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            Row(
+                Column("person", css_class="col-md-4"),
+                Column("new_name", css_class="col-md-4"),
+                Column("new_organisation", css_class="col-md-4"),
+            ),
+            Row(
+                Column("capacity", css_class="col-md-6"),
+                Column("status", css_class="col-md-3"),
+                Column(Field("DELETE"), css_class="col-md-3 pt-md-4"),
+            ),
+        )
+        return helper
+
+
+class BaseAttendanceFormSet(forms.BaseFormSet):
+    """The attendance rows: the order they appear in is the order of the minutes."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove from the list"
+            form.fields["DELETE"].widget.attrs["data-attendance"] = "remove"
+
+    def kept_forms(self) -> list[AttendanceForm]:
+        """The rows to save, in the order shown: filled in and not removed."""
+        # Rows already recorded are kept unless removed; blank extra rows are skipped.
+        return [
+            form
+            for index, form in enumerate(self.forms)
+            if (index < self.initial_form_count() or form.has_changed()) and not form.is_removed
+        ]
+
+    def clean(self):
+        # The same person twice is refused on the second row, where it can be put right.
+        seen = set()
+        for form in self.kept_forms():
+            person = form.cleaned_data.get("person")
+            new_name = form.cleaned_data.get("new_name", "")
+            if person is not None:
+                key, name, field = ("pk", person.pk), person.name, "person"
+            elif new_name:
+                key, name, field = ("new", new_name.casefold()), new_name, "new_name"
+            else:
+                continue
+            if key in seen:
+                form.add_error(field, f"{name} is already listed")
+            seen.add(key)
+
+    def save(self, meeting: Meeting) -> list[Attendance]:
+        """Make the meeting's attendance match the rows: people created for new names, rows
+        matched by person (the one-row-per-person rule), positions in the order shown.
+
+        Call inside the transaction that saves the meeting, after ``is_valid()``."""
+        wanted: list[tuple[Person, str, str]] = []
+        for form in self.kept_forms():
+            data = form.cleaned_data
+            person = data["person"]
+            if person is None:
+                person = Person.objects.create(
+                    name=data["new_name"], organisation=data["new_organisation"]
+                )
+            wanted.append((person, data["capacity"], data["status"]))
+        # Remove the rows of people no longer listed first, so re-adding a person in a new
+        # row never meets their old row under the unique constraint.
+        meeting.attendances.exclude(person__in=[person for person, _, _ in wanted]).delete()
+        existing = {row.person_id: row for row in meeting.attendances.all()}
+        to_create, to_update = [], []
+        for position, (person, capacity, status) in enumerate(wanted, start=1):
+            row = existing.get(person.pk)
+            if row is None:
+                to_create.append(
+                    Attendance(
+                        meeting=meeting,
+                        person=person,
+                        capacity=capacity,
+                        status=status,
+                        position=position,
+                    )
+                )
+            elif (row.capacity, row.status, row.position) != (capacity, status, position):
+                row.capacity, row.status, row.position = capacity, status, position
+                to_update.append(row)
+        Attendance.objects.bulk_update(to_update, ["capacity", "status", "position"])
+        return Attendance.objects.bulk_create(to_create)
+
+
+AttendanceFormSet = forms.formset_factory(
+    AttendanceForm, formset=BaseAttendanceFormSet, extra=3, can_delete=True
+)
+# A new meeting starts with room for a typical meeting's attendance.
+NewMeetingAttendanceFormSet = forms.formset_factory(
+    AttendanceForm, formset=BaseAttendanceFormSet, extra=8, can_delete=True
+)
+ATTENDANCE_PREFIX = "attendance"
+
+
+def attendance_initial(meeting: Meeting) -> list[dict]:
+    """The meeting's attendance as the formset's initial rows."""
+    return [
+        {"person": row.person_id, "capacity": row.capacity, "status": row.status}
+        for row in meeting.attendances.all()
+    ]
+
+
+class ReopenForm(forms.Form):
+    """Why approved or published minutes are being reopened; kept in the history."""
+
+    reason = forms.CharField(
+        label="Why are the minutes being reopened?",
+        help_text="Say what needs correcting. This is kept in the meeting's history.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reason the minutes are being reopened"},
+    )
+
+
+@dataclass(frozen=True)
+class SummaryEntry:
+    """A field with errors, as includes/error_summary.html reads it."""
+
+    id_for_label: str
+    errors: list[str]
+
+
+class ErrorSummary:
+    """The meeting form's and every attendance row's errors, so the page has one error summary
+    (includes/error_summary.html, passed as its ``form``) linking to the fields of every row."""
+
+    def __init__(self, form: MeetingForm, formset: BaseAttendanceFormSet):
+        self.non_field_errors = list(form.non_field_errors())
+        self.visible_fields = [
+            SummaryEntry(field.id_for_label, list(field.errors))
+            for field in form.visible_fields()
+            if field.errors
+        ]
+        if formset.is_bound:
+            self.non_field_errors += list(formset.non_form_errors())
+            for row in formset.forms:
+                if row.is_removed:
+                    continue
+                self.visible_fields += [
+                    SummaryEntry(row[name].id_for_label, list(errors))
+                    for name, errors in row.errors.items()
+                    if name != NON_FIELD_ERRORS
+                ]
+        self.errors = bool(self.non_field_errors or self.visible_fields)

@@ -1,0 +1,136 @@
+"""Approving, publishing and reopening minutes: who may, from which status, and the history.
+
+The one place these rules live. Views, the admin and commands call the three functions below;
+each checks the user's role and the minutes' status under a row lock, moves the status, bumps
+the meeting's version (so an edit form loaded before the change is refused as stale) and writes
+a ``MeetingStatusChange``, all in one transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from assurance import roles
+from assurance.permissions import has_role
+from meetings.models import Meeting, MeetingStatus, MeetingStatusChange
+
+APPROVE_ROLES = (roles.OPCC, roles.COMMISSIONER)
+PUBLISH_ROLES = (roles.OPCC,)
+REOPEN_ROLES = (roles.OPCC,)
+
+REOPEN_REASON_REQUIRED = "Enter the reason the minutes are being reopened"
+
+
+class MinutesStatusError(Exception):
+    """The change is not allowed; the message says why in plain English."""
+
+
+def may_approve(user, meeting: Meeting) -> bool:
+    """Whether the user may approve these minutes now."""
+    return has_role(user, *APPROVE_ROLES) and meeting.status == MeetingStatus.DRAFT
+
+
+def may_publish(user, meeting: Meeting) -> bool:
+    """Whether the user may publish these minutes now."""
+    return has_role(user, *PUBLISH_ROLES) and meeting.status == MeetingStatus.APPROVED
+
+
+def may_reopen(user, meeting: Meeting) -> bool:
+    """Whether the user may reopen these minutes for correction now."""
+    return has_role(user, *REOPEN_ROLES) and meeting.status != MeetingStatus.DRAFT
+
+
+def meeting_approve(*, meeting: Meeting, user) -> Meeting:
+    """Approve draft minutes (OPCC or Commissioner); they become read-only."""
+    return _change_status(
+        meeting=meeting,
+        user=user,
+        allowed_roles=APPROVE_ROLES,
+        role_refusal="Only OPCC staff or the Commissioner can approve minutes.",
+        from_statuses={
+            MeetingStatus.DRAFT: None,
+            MeetingStatus.APPROVED: "These minutes have already been approved.",
+            MeetingStatus.PUBLISHED: "These minutes have already been approved and published.",
+        },
+        to_status=MeetingStatus.APPROVED,
+    )
+
+
+def meeting_publish(*, meeting: Meeting, user) -> Meeting:
+    """Publish approved minutes (OPCC only)."""
+    return _change_status(
+        meeting=meeting,
+        user=user,
+        allowed_roles=PUBLISH_ROLES,
+        role_refusal="Only OPCC staff can publish minutes.",
+        from_statuses={
+            MeetingStatus.DRAFT: (
+                "These minutes are still a draft: approve them before publishing them."
+            ),
+            MeetingStatus.APPROVED: None,
+            MeetingStatus.PUBLISHED: "These minutes have already been published.",
+        },
+        to_status=MeetingStatus.PUBLISHED,
+    )
+
+
+def meeting_reopen(*, meeting: Meeting, user, reason: str) -> Meeting:
+    """Send approved or published minutes back to draft for correction (OPCC only), saying
+    why; the reason is kept in the history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MinutesStatusError(REOPEN_REASON_REQUIRED)
+    return _change_status(
+        meeting=meeting,
+        user=user,
+        allowed_roles=REOPEN_ROLES,
+        role_refusal="Only OPCC staff can reopen minutes for correction.",
+        from_statuses={
+            MeetingStatus.DRAFT: "These minutes are a draft already, so they can be edited.",
+            MeetingStatus.APPROVED: None,
+            MeetingStatus.PUBLISHED: None,
+        },
+        to_status=MeetingStatus.DRAFT,
+        reason=reason,
+    )
+
+
+def _change_status(
+    *,
+    meeting: Meeting,
+    user,
+    allowed_roles: tuple[str, ...],
+    role_refusal: str,
+    from_statuses: dict[str, str | None],
+    to_status: str,
+    reason: str = "",
+) -> Meeting:
+    """Move the minutes to ``to_status`` if the user has a role in ``allowed_roles`` and the
+    current status maps to None in ``from_statuses`` (otherwise to the refusal message)."""
+    if not has_role(user, *allowed_roles):
+        raise MinutesStatusError(role_refusal)
+    with transaction.atomic():
+        # Lock the row and decide on the status as it is now, not as the caller last read it:
+        # two people pressing "Approve" at once must not both succeed.
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        refusal = from_statuses.get(locked.status, "These minutes cannot be changed that way.")
+        if refusal is not None:
+            raise MinutesStatusError(refusal)
+        status_before = locked.status
+        locked.status = to_status
+        locked.version += 1
+        locked.save(update_fields=["status", "version", "updated_at"])
+        MeetingStatusChange.objects.create(
+            meeting=locked,
+            status_before=status_before,
+            status_after=to_status,
+            reason=reason,
+            changed_by=user,
+        )
+    # Keep the caller's object in step with the database.
+    meeting.status, meeting.version, meeting.updated_at = (
+        locked.status,
+        locked.version,
+        locked.updated_at,
+    )
+    return meeting
