@@ -39,9 +39,7 @@ STALE_MESSAGE = (
     "This action changed while you were looking at it: it is now {status}. "
     "Check its latest update and try again."
 )
-MINUTES_READ_ONLY_MESSAGE = (
-    "These minutes have been approved, so they are read-only. Reopen them for correction first."
-)
+MINUTES_READ_ONLY_MESSAGE = Meeting.READ_ONLY_MESSAGE
 NOTE_MISSING_MESSAGE = "Enter a progress note saying what has been done."
 
 

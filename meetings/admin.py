@@ -10,6 +10,7 @@ from meetings.models import (
     Attendance,
     LocalPolicingArea,
     Meeting,
+    MeetingStatusChange,
     Office,
     Person,
     Topic,
@@ -69,6 +70,24 @@ class AgendaItemInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class MeetingStatusChangeInline(admin.TabularInline):
+    """The minutes' approval history: shown, never edited."""
+
+    model = MeetingStatusChange
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "changed_at",
+        "changed_by",
+        "status_before",
+        "status_after",
+        "reason",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["date", "title", "kind", "status", "venue", "chair"]
@@ -78,7 +97,7 @@ class MeetingAdmin(admin.ModelAdmin):
     list_select_related = ["chair"]
     autocomplete_fields = ["chair", "minute_taker"]
     readonly_fields = ["version", "created_at", "updated_at"]
-    inlines = [AttendanceInline, AgendaItemInline]
+    inlines = [AttendanceInline, AgendaItemInline, MeetingStatusChangeInline]
 
 
 @admin.register(Attendance)

@@ -19,9 +19,7 @@ from actions.models import Action
 from meetings.models import AgendaItem, Meeting
 from meetings.numbering import MAX_DEPTH
 
-READ_ONLY_MESSAGE = (
-    "These minutes have been approved, so they are read-only. Reopen them for correction first."
-)
+READ_ONLY_MESSAGE = Meeting.READ_ONLY_MESSAGE
 
 
 class AgendaChangeRefused(Exception):

@@ -182,6 +182,10 @@ class Meeting(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    READ_ONLY_MESSAGE = (
+        "These minutes have been approved, so they are read-only. Reopen them for correction first."
+    )
+
     @property
     def is_editable(self) -> bool:
         """Only draft minutes can be edited; approved ones must be reopened first."""

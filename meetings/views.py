@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from assurance import roles
+from assurance.permissions import has_role
+from meetings import publishing
 from meetings.minutes import build_minutes, with_minutes_header
 from meetings.models import Meeting
 
@@ -87,5 +89,14 @@ class MeetingDetailView(DetailView):
                 .order_by()
                 .values_list("pk", flat=True)
             )
-        context.update(minutes=minutes, readable_meeting_ids=readable)
+        user, meeting = self.request.user, self.object
+        context.update(
+            minutes=minutes,
+            readable_meeting_ids=readable,
+            is_opcc=has_role(user, roles.OPCC),
+            shows_history=roles.sees_drafts(user),
+            may_approve=publishing.may_approve(user, meeting),
+            may_publish=publishing.may_publish(user, meeting),
+            may_reopen=publishing.may_reopen(user, meeting),
+        )
         return context
