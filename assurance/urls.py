@@ -3,12 +3,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from actions.dashboard_views import dashboard
 from assurance.forms import LoginForm
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="meetings:list"), name="home"),
+    path("", dashboard, name="home"),
     path(
         "accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"
     ),

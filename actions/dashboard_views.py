@@ -1,0 +1,150 @@
+"""The dashboard (the home page), the action log and its CSV export.
+
+All three read through ``Action.objects.visible_to`` and the one filter form; a signed-in user
+without a role sees a dashboard and a log that say so, and may not export.
+"""
+
+import csv
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from actions.filters import ANY_OUTSTANDING, ActionFilterForm, count_tiles, filter_actions
+from actions.models import Action
+from actions.tracking import (
+    action_rows,
+    for_listing,
+    horizon_for,
+    last_assurance,
+    readable_meeting_ids,
+    recent_updates,
+)
+from assurance import roles
+from assurance.permissions import has_role
+
+ROLES = (roles.OPCC, roles.COMMISSIONER, roles.FORCE)
+PAGE_SIZE = 25
+
+
+def _listing(request, actions):
+    """One page of ``actions`` with what the table shows."""
+    page = Paginator(for_listing(actions, request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = action_rows(page.object_list)
+    due_meeting_ids = {row.action.due_meeting_id for row in rows if row.action.due_meeting_id}
+    return {
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number),
+        "rows": rows,
+        "readable_meeting_ids": readable_meeting_ids(request.user, due_meeting_ids),
+    }
+
+
+def dashboard(request):
+    """Counts, the next meeting, the last meeting's assurance, the outstanding actions
+    (filtered and paged) and the latest updates."""
+    user = request.user
+    if not has_role(user, *ROLES):
+        return render(request, "actions/dashboard.html", {"has_role": False})
+    horizon = horizon_for(user)
+    visible = Action.objects.visible_to(user)
+    form = ActionFilterForm(request.GET or None, user=user, outstanding_only=True)
+    outstanding = filter_actions(visible.outstanding(), form.filters, horizon)
+    context = {
+        "has_role": True,
+        "form": form,
+        "horizon": horizon,
+        "tiles": count_tiles(visible, horizon),
+        "assurance": last_assurance(user, horizon.today),
+        "updates": recent_updates(visible),
+        # The same actions in the log and the export: outstanding unless a status is chosen.
+        "log_status": form.filters.get("status", ANY_OUTSTANDING),
+    }
+    context |= _listing(request, outstanding)
+    return render(request, "actions/dashboard.html", context)
+
+
+def action_log(request):
+    """Every action the user may read, closed and withdrawn included; filtered and paged."""
+    user = request.user
+    if not has_role(user, *ROLES):
+        return render(request, "actions/action_log.html", {"has_role": False})
+    form = ActionFilterForm(request.GET or None, user=user)
+    actions = filter_actions(Action.objects.visible_to(user), form.filters, horizon_for(user))
+    context = {"has_role": True, "form": form} | _listing(request, actions)
+    return render(request, "actions/action_log.html", context)
+
+
+CSV_HEADER = (
+    "Reference",
+    "Description",
+    "Owners",
+    "Origin meeting",
+    "Origin date",
+    "Item number",
+    "Item title",
+    "Due date",
+    "Due back at",
+    "Status",
+    "Last update",
+    "Closed at",
+)
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """The text with a leading apostrophe if a spreadsheet would read it as a formula."""
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _csv_row(row) -> list[str]:
+    action = row.action
+    due_meeting = action.due_meeting
+    cells = [
+        action.reference,
+        action.description,
+        " / ".join(office.abbreviation for office in action.owners.all()),
+        action.origin_meeting.title,
+        _date(action.origin_meeting.date),
+        row.origin_number or "",
+        action.origin_item.title if action.origin_item else "",
+        _date(action.due_date),
+        f"{due_meeting.title} ({due_meeting.date.isoformat()})" if due_meeting else "",
+        action.get_status_display(),
+        _moment(action.last_update_at),
+        _moment(action.closed_at),
+    ]
+    return [spreadsheet_safe(cell) for cell in cells]
+
+
+def action_export(request):
+    """The filtered action log as CSV: every row, not one page, in the log's order."""
+    user = request.user
+    if not has_role(user, *ROLES):
+        raise PermissionDenied
+    form = ActionFilterForm(request.GET or None, user=user)
+    horizon = horizon_for(user)
+    actions = filter_actions(Action.objects.visible_to(user), form.filters, horizon)
+    rows = action_rows(for_listing(actions, user))
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="actions-{horizon.today:%Y-%m-%d}.csv"'
+    response.write("\ufeff")  # the byte order mark tells Excel the file is UTF-8
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(_csv_row(row) for row in rows)
+    return response

@@ -1,0 +1,190 @@
+"""Read-side queries for following actions up: the dashboard and the action log.
+
+What is outstanding and overdue is defined once, on ``ActionQuerySet``; this module adds what
+the tracking pages need on top of it (due at the next meeting, closed recently, the order a
+user reads them in, their agenda numbers), each loaded in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from actions.models import Action, ActionUpdate, Status
+from meetings.models import AgendaItem, AssuranceLevel, Meeting
+from meetings.numbering import number_items, ordered_tree
+
+RECENTLY_CLOSED_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The moments a user's actions are measured against: today, now and the next meeting."""
+
+    today: datetime.date
+    now: datetime.datetime
+    next_meeting: Meeting | None
+
+    @property
+    def closed_since(self) -> datetime.datetime:
+        return self.now - datetime.timedelta(days=RECENTLY_CLOSED_DAYS)
+
+
+def next_meeting_for(user, today: datetime.date) -> Meeting | None:
+    """The first meeting dated today or later among those the user may read."""
+    return Meeting.objects.visible_to(user).upcoming(today).first()
+
+
+def horizon_for(user, now: datetime.datetime | None = None) -> Horizon:
+    """Today, now and the user's next meeting, fixed once per request."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    return Horizon(today=today, now=now, next_meeting=next_meeting_for(user, today))
+
+
+def due_at_next_meeting(
+    queryset: QuerySet[Action], next_meeting: Meeting | None
+) -> QuerySet[Action]:
+    """Outstanding actions due on or before the next meeting's date, or due back at it."""
+    if next_meeting is None:
+        return queryset.none()
+    return queryset.outstanding().filter(
+        Q(due_date__lte=next_meeting.date) | Q(due_meeting=next_meeting)
+    )
+
+
+def closed_since(queryset: QuerySet[Action], since: datetime.datetime) -> QuerySet[Action]:
+    """Actions signed off (and still closed) at or after ``since``."""
+    return queryset.filter(status=Status.CLOSED, closed_at__gte=since)
+
+
+def for_listing(queryset: QuerySet[Action], user) -> QuerySet[Action]:
+    """The actions with what a listing shows joined in, in reading order: the offices the user
+    acts for first (so force staff find their own), then by due date, undated last."""
+    acted_for = Action.objects.acted_for_by(user).filter(pk=OuterRef("pk"))
+    last_update = (
+        ActionUpdate.objects.filter(action=OuterRef("pk"))
+        .order_by()
+        .values("action")
+        .annotate(latest=Max("created_at"))
+        .values("latest")
+    )
+    return (
+        queryset.select_related("origin_meeting", "origin_item", "due_meeting")
+        .prefetch_related("owners")
+        .annotate(acted_for=Exists(acted_for), last_update_at=Subquery(last_update))
+        .order_by(
+            "-acted_for",
+            F("due_date").asc(nulls_last=True),
+            F("due_meeting__date").asc(nulls_last=True),
+            "reference",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """An action in a listing with the agenda number of the item it arose at."""
+
+    action: Action
+    origin_number: str | None
+
+
+def action_rows(actions: Iterable[Action]) -> list[ActionRow]:
+    """Number each action's origin item within its meeting's agenda: every item of the origin
+    meetings is fetched in one query, whatever the number of actions."""
+    actions = list(actions)
+    meeting_ids = {action.origin_meeting_id for action in actions if action.origin_item_id}
+    numbers: dict[int, str] = {}
+    if meeting_ids:
+        items_by_meeting: dict[int, list[AgendaItem]] = defaultdict(list)
+        for item in AgendaItem.objects.filter(meeting_id__in=meeting_ids).only(
+            "pk", "meeting_id", "parent_id", "position", "printed_number"
+        ):
+            items_by_meeting[item.meeting_id].append(item)
+        for items in items_by_meeting.values():
+            numbers |= number_items(items)
+    return [ActionRow(action, numbers.get(action.origin_item_id)) for action in actions]
+
+
+def readable_meeting_ids(user, meeting_ids: Iterable[int]) -> set[int]:
+    """Which of these meetings the user may open, so that only those are linked."""
+    meeting_ids = set(meeting_ids)
+    if not meeting_ids:
+        return set()
+    return set(
+        Meeting.objects.visible_to(user)
+        .filter(pk__in=meeting_ids)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
+def recent_updates(visible: QuerySet[Action], limit: int = 10) -> list[ActionUpdate]:
+    """The latest updates to the actions in ``visible``, newest first."""
+    return list(
+        ActionUpdate.objects.filter(action__in=visible.order_by().values("pk"))
+        .select_related("action", "author")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class AssessedItem:
+    item: AgendaItem
+    number: str
+
+
+@dataclass(frozen=True)
+class AssuranceGroup:
+    """The items of a meeting given one assurance level."""
+
+    level: str
+    label: str
+    items: list[AssessedItem]
+
+
+@dataclass(frozen=True)
+class AssuranceSummary:
+    meeting: Meeting
+    groups: list[AssuranceGroup]
+
+
+SUMMARISED_LEVELS = (
+    AssuranceLevel.ASSURED,
+    AssuranceLevel.PARTLY_ASSURED,
+    AssuranceLevel.NOT_ASSURED,
+)
+
+
+def last_assurance(user, today: datetime.date) -> AssuranceSummary | None:
+    """The assurance levels recorded at the latest meeting before today that the user may read
+    and at which at least one item was assessed; two queries."""
+    assessed = AgendaItem.objects.filter(meeting=OuterRef("pk")).exclude(
+        assurance_level=AssuranceLevel.NOT_ASSESSED
+    )
+    meeting = Meeting.objects.visible_to(user).past(today).filter(Exists(assessed)).first()
+    if meeting is None:
+        return None
+    fields = ("pk", "meeting_id", "parent_id", "position", "printed_number", "title")
+    items = list(meeting.items.only(*fields, "assurance_level"))
+    numbers = number_items(items)
+    in_order = [item for item, _depth in ordered_tree(items)]
+    groups = [
+        AssuranceGroup(
+            level=level.value,
+            label=level.label,
+            items=[
+                AssessedItem(item, numbers[item.pk])
+                for item in in_order
+                if item.assurance_level == level
+            ],
+        )
+        for level in SUMMARISED_LEVELS
+    ]
+    return AssuranceSummary(meeting=meeting, groups=groups)
