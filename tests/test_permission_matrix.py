@@ -1,0 +1,122 @@
+"""Who may open every URL of the product: the single place a new URL must be added to.
+
+Each row names a URL, how to call it, and the status each kind of user gets: anonymous, an OPCC
+officer, the Commissioner, a force user acting for the action's owner office, and a force user
+acting for another office. `test_every_url_is_in_the_matrix` fails when a URL is missing here.
+"""
+
+import pytest
+from django.urls import reverse
+
+from assurance import roles
+from meetings.models import Meeting
+from tests.factories import ActionFactory, AgendaItemFactory, OfficeFactory, UserFactory
+from tests.test_login_required import named_patterns
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "opcc", "commissioner", "force_own", "force_other"]
+LOGIN = "login"  # a redirect to the login page
+
+
+def row(name, method, args, anonymous, opcc, commissioner, force_own, force_other, data=None):
+    expected = dict(
+        zip(ROLES, [anonymous, opcc, commissioner, force_own, force_other], strict=True)
+    )
+    return pytest.param(name, method, args, data or {}, expected, id=name)
+
+
+# args name records made by the `records` fixture: draft/approved meetings, their items, the
+# action (owned by CC, raised in the approved minutes).
+MATRIX = [
+    row("home", "get", [], LOGIN, 200, 200, 200, 200),
+    row("login", "get", [], 200, 200, 200, 200, 200),
+    row("logout", "post", [], 302, 302, 302, 302, 302),
+    row("password_change", "get", [], LOGIN, 200, 200, 200, 200),
+    row("password_change_done", "get", [], LOGIN, 200, 200, 200, 200),
+    row("meetings:list", "get", [], LOGIN, 200, 200, 200, 200),
+    row("meetings:detail", "get", ["approved"], LOGIN, 200, 200, 200, 200),
+    row("meetings:create", "get", [], LOGIN, 200, 403, 403, 403),
+    row("meetings:edit", "get", ["draft"], LOGIN, 200, 403, 403, 403),
+    row("meetings:approve", "post", ["draft"], LOGIN, 302, 302, 403, 403),
+    row("meetings:publish", "post", ["approved"], LOGIN, 302, 403, 403, 403),
+    row("meetings:reopen", "get", ["approved"], LOGIN, 200, 403, 403, 403),
+    row("meetings:agenda", "get", ["draft"], LOGIN, 200, 403, 403, 403),
+    row("meetings:item_create", "get", ["draft"], LOGIN, 200, 403, 403, 403),
+    row("meetings:item_edit", "get", ["draft", "draft_item"], LOGIN, 200, 403, 403, 403),
+    row(
+        "meetings:item_move",
+        "post",
+        ["draft", "draft_item"],
+        LOGIN,
+        302,
+        403,
+        403,
+        403,
+        data={"move": "down"},
+    ),
+    row("meetings:item_delete", "get", ["draft", "draft_item"], LOGIN, 200, 403, 403, 403),
+    row("actions:detail", "get", ["action"], LOGIN, 200, 200, 200, 200),
+    row(
+        "actions:transition",
+        "post",
+        ["action"],
+        LOGIN,
+        302,
+        403,
+        302,
+        403,
+        data={"status-transition": "start", "status-expected_status": "open"},
+    ),
+    row("actions:note", "post", ["action"], LOGIN, 302, 302, 302, 403, data={"note-note": "Done."}),
+    row("actions:outstanding", "get", ["draft"], LOGIN, 200, 403, 403, 403),
+    row("actions:log", "get", [], LOGIN, 200, 200, 200, 200),
+    row("actions:export", "get", [], LOGIN, 200, 200, 200, 200),
+]
+
+
+@pytest.fixture
+def records():
+    cc = OfficeFactory(abbreviation="CC", title="Chief Constable")
+    draft_item = AgendaItemFactory(meeting__status=Meeting.Status.DRAFT, title="Draft item")
+    AgendaItemFactory(meeting=draft_item.meeting, title="Second draft item")
+    approved_item = AgendaItemFactory(meeting__status=Meeting.Status.APPROVED)
+    action = ActionFactory(origin_item=approved_item, owners=[cc])
+    return {
+        "draft": draft_item.meeting.pk,
+        "draft_item": draft_item.pk,
+        "approved": approved_item.meeting.pk,
+        "action": action.pk,
+    }
+
+
+def user_for(role):
+    if role == "anonymous":
+        return None
+    group = {"force_own": roles.FORCE, "force_other": roles.FORCE}.get(role, role)
+    user = UserFactory(username=role, groups=[group])
+    if role == "force_own":
+        OfficeFactory(abbreviation="CC").delegates.add(user)
+    if role == "force_other":
+        OfficeFactory(abbreviation="DCC", title="Deputy Chief Constable").delegates.add(user)
+    return user
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "method", "args", "data", "expected"), MATRIX)
+def test_who_may_open_each_url(client, records, role, name, method, args, data, expected):
+    user = user_for(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, args=[records[arg] for arg in args])
+    response = getattr(client, method)(url, data)
+    if expected[role] == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == expected[role], response.content[:300]
+
+
+def test_every_url_is_in_the_matrix():
+    in_matrix = {param.values[0] for param in MATRIX}
+    assert {name for name, _pattern in named_patterns()} == in_matrix
