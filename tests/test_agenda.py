@@ -23,11 +23,12 @@ from meetings.agenda import (
     item_move_up,
     item_outdent,
 )
-from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Office, Topic
+from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Office, Person, Topic
 from meetings.numbering import number_items, ordered_tree
 from tests.factories import ActionFactory, AgendaItemFactory, MeetingFactory, OfficeFactory
 from tests.pages import page_text
 from tests.test_item_form import item_form_data
+from tests.test_meeting_form import form_data as meeting_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -119,15 +120,43 @@ def seed_november_2022():
     return [(item, numbers[item.pk]) for item, _depth in ordered_tree(items)], actions
 
 
-def test_the_november_2022_agenda_built_through_the_pages_reads_like_the_seed(client, officer):
-    call_command("loaddata", "fixtures/reference.yaml", verbosity=0)  # offices, topics, areas
-    meeting = MeetingFactory(
-        title="Monthly Assurance Meeting November 2022",
-        date=datetime.date(2022, 11, 29),
-        status=Meeting.Status.DRAFT,
-    )
-    seed_items, seed_actions = seed_november_2022()
+def seed_november_2022_attendance():
+    """(person pk, capacity, status) of each attendance row of the seed, in order."""
+    records = yaml.safe_load(SEED.read_text())
+    rows = [
+        r["fields"]
+        for r in records
+        if r["model"] == "meetings.attendance" and r["fields"]["meeting"] == 11
+    ]
+    rows.sort(key=lambda row: row["position"])
+    return [(row["person"], row["capacity"], row["status"]) for row in rows]
+
+
+def test_the_november_2022_meeting_entered_through_the_pages_reads_like_the_seed(client, officer):
+    call_command("loaddata", "fixtures/reference.yaml", verbosity=0)  # offices, people, topics
     client.force_login(officer)
+    attendance = seed_november_2022_attendance()
+    assert len(attendance) == 8
+    response = client.post(
+        reverse("meetings:create"),
+        meeting_form_data(
+            [
+                {"person": person, "capacity": capacity, "status": status}
+                for person, capacity, status in attendance
+            ],
+            kind="monthly",
+            date="2022-11-29",
+            start_time="14:00",
+            venue="West Mercia Police HQ",
+            chair=Person.objects.get(name="John Campion").pk,
+            minute_taker=Person.objects.get(name="Natasha Noorbakhsh").pk,
+            minute_taker_capacity="Senior Policy Officer, OPCC",
+        ),
+    )
+    assert response.status_code == 302, page_text(response)[:500]
+    meeting = Meeting.objects.get(date=datetime.date(2022, 11, 29))
+    assert meeting.title == "Monthly Assurance Meeting November 2022"
+    seed_items, seed_actions = seed_november_2022()
 
     created = {}  # fixture pk → the item made through the form
     for seed, _number in seed_items:
@@ -170,6 +199,9 @@ def test_the_november_2022_agenda_built_through_the_pages_reads_like_the_seed(cl
     assert "2.12 Preferred Staffing Levels (PSLs)" in text
     assert "4 Confirmation of next meeting type / date / time / venue" in text
     assert "asked whether the drivers of this disparity were understood" in text
+    # … the same attendees with their capacities …
+    for person, capacity, _status in attendance:
+        assert f"{Person.objects.get(pk=person).name} {capacity}" in text
     # … with the same actions, references, owners and due points.
     assert "2022-11-01 The PCC asked the Chief to share the IOM data" in text
     assert "referred to her response. Status: Open No due point set CC" in text
