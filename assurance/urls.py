@@ -24,6 +24,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("meetings/", include("meetings.urls")),
+    path("public/", include("meetings.urls_public")),
     path("", include("actions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings import urls_agenda, urls_editing, views
+from meetings import urls_agenda, urls_editing, urls_finding, views
 
 app_name = "meetings"
 
@@ -10,4 +10,4 @@ urlpatterns = [
     path("", views.MeetingListView.as_view(), name="list"),
     path("<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),
 ]
-urlpatterns += urls_editing.urlpatterns + urls_agenda.urlpatterns
+urlpatterns += urls_editing.urlpatterns + urls_agenda.urlpatterns + urls_finding.urlpatterns

@@ -131,3 +131,31 @@ def test_a_wrong_password_is_refused_with_a_plain_message(client, officer):
     response = client.post(reverse("login"), {"username": "officer", "password": "wrong"})
     assert "Enter a correct username and password" in page_text(response)
     assert "_auth_user_id" not in client.session
+
+
+def test_a_signed_in_user_can_change_their_password(client, officer):
+    client.force_login(officer)
+    page = client.get(reverse("password_change"))
+    assert "Change your password" in page_text(page)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "a-new-long-passphrase-2026",
+            "new_password2": "a-new-long-passphrase-2026",
+        },
+    )
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password("a-new-long-passphrase-2026")
+
+
+def test_a_wrong_old_password_is_explained(client, officer):
+    client.force_login(officer)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "wrong", "new_password1": "x", "new_password2": "x"},
+    )
+    text = page_text(response)
+    assert text.startswith("Error: ")
+    assert "There is a problem" in text

@@ -1,0 +1,3 @@
+"""Finding what was said: search, calendar feeds, topic and area pages."""
+
+urlpatterns = []
