@@ -10,7 +10,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: run test lint install install-test browser migrate clean
+.PHONY: run test lint install install-test browser pdf-deps migrate clean serve
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,18 +44,89 @@ $(CHROMIUM):
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 	@test -x $@ || { echo "apt-get installed chromium but $@ is still missing." >&2; exit 1; }
 
+# WeasyPrint (the minutes PDF) needs Pango, HarfBuzz's subsetter and a font from the system:
+# Debian's packages, installed only when missing, as root or through sudo like chromium above.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core
+# ldconfig lives in /sbin, outside a non-root user's PATH on Debian.
+LDCONFIG := $(shell command -v ldconfig || echo /sbin/ldconfig)
+pdf-deps:
+	@if $(LDCONFIG) -p | grep -q 'libpango-1.0.so' && $(LDCONFIG) -p | grep -q 'libpangoft2-1.0.so' \
+	  && $(LDCONFIG) -p | grep -q 'libharfbuzz-subset.so' \
+	  && find /usr/share/fonts -name '*.ttf' 2>/dev/null | grep -q .; then \
+	  exit 0; fi; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	else echo "The minutes PDF needs Pango and fonts, and installing them needs root or sudo:" \
+	  "run 'apt-get install $(PDF_PACKAGES)' as root, then make again." >&2; exit 1; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then echo "The minutes PDF needs Pango and fonts" \
+	  "and this machine has no apt-get: install Pango (with pangoft2), HarfBuzz and a font." >&2; \
+	  exit 1; fi; \
+	echo "Installing Pango and fonts for the minutes PDF (WeasyPrint)"; \
+	$$sudo apt-get update -q && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(PDF_PACKAGES)
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-run: migrate
+run: migrate pdf-deps
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production settings on this machine: gunicorn (gunicorn.conf.py) with DEBUG off, on PostgreSQL
+# (DATABASE_URL, default below; the database is created when missing), static files collected for
+# WhiteNoise. SECRET_KEY comes from the environment or, failing that, from .secret_key (git-ignored,
+# generated on first run). It serves plain HTTP on 127.0.0.1:$(PORT), so the HTTPS redirect is off
+# (SECURE_SSL_REDIRECT=0); behind a TLS proxy leave it on. See "Deploying" in the README.
+serve: install pdf-deps
+	@set -e; \
+	export DEBUG=0 PORT="$(PORT)" \
+	  DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/assurance}" \
+	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	  SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"; \
+	if [ -z "$${SECRET_KEY:-}" ]; then \
+	  if [ ! -s .secret_key ]; then \
+	    (umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key); \
+	  fi; \
+	  SECRET_KEY="$$(cat .secret_key)"; export SECRET_KEY; \
+	fi; \
+	$(PY) -c "$$CREATE_DATABASE"; \
+	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0; \
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# For make serve: create the PostgreSQL database named in DATABASE_URL if it does not exist.
+define CREATE_DATABASE
+import os, dj_database_url, psycopg2
+db = dj_database_url.parse(os.environ["DATABASE_URL"])
+if db["ENGINE"] == "django.db.backends.postgresql":
+    server = psycopg2.connect(dbname="postgres", user=db["USER"], password=db["PASSWORD"],
+                              host=db["HOST"], port=db["PORT"], connect_timeout=5)
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute('CREATE DATABASE "%s"' % db["NAME"].replace('"', '""'))
+    server.close()
+endef
+export CREATE_DATABASE
+
+# The load test: Locust (the "load" extra) against gunicorn with production settings on a
+# PostgreSQL database it creates, fills at archive scale 10 and drops; 50 users for 60 s on the
+# loopback, then a check that every update the users posted was written once. See
+# loadtest/run.py; LOADTEST_DATABASE_URL is the server's maintenance database.
+.PHONY: loadtest
+loadtest: $(VENV)/.installed-load
+	$(PY) loadtest/run.py
+
+$(VENV)/.installed-load: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[load]"
+	touch $@ $(VENV)/.installed
 
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint browser
+test: lint browser pdf-deps
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -3,13 +3,15 @@
 Status (and who closed it, when, and the version) is read-only here: a change of status needs a
 note and writes an update, so it is made on the action page, which calls ``actions.workflow``
 (the one place an action's status changes). The change form links there. Updates are an
-append-only log, read-only in the admin too.
+append-only log, read-only in the admin too. An action's change history (who changed its
+details, status or owners, and when) is under "History" on its change form.
 """
 
 from django.contrib import admin
 from django.utils.html import format_html
 
 from actions.models import Action, ActionOwner, ActionUpdate
+from meetings.admin import HistoryAdmin
 
 
 class ActionOwnerInline(admin.TabularInline):
@@ -41,7 +43,7 @@ class ActionUpdateInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(HistoryAdmin):
     list_display = [
         "reference",
         "short_description",

@@ -10,7 +10,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from actions.models import OUTSTANDING, Action, Status
 from actions.tracking import RECENTLY_CLOSED_DAYS, Horizon, closed_since, due_at_next_meeting
@@ -18,6 +21,31 @@ from meetings.models import Meeting, Office, Topic
 
 # The status filter's value for "open, in progress or awaiting sign-off".
 ANY_OUTSTANDING = "outstanding"
+
+
+class PlainSelect(forms.Select):
+    """A select whose options are written in Python, not through a template each: the meeting
+    filter lists every meeting of the archive, and Django's per-option template costs about
+    0.1 ms an option (20 ms a page for twenty years of monthly meetings). Same markup."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (
+                    option["value"],
+                    mark_safe(" selected") if option["selected"] else "",
+                    option["label"],
+                )
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
 
 
 class ActionFilterForm(forms.Form):
@@ -45,6 +73,7 @@ class ActionFilterForm(forms.Form):
     origin_meeting = forms.ModelChoiceField(
         label="Arose at",
         queryset=Meeting.objects.none(),
+        widget=PlainSelect,
         required=False,
         empty_label="Any meeting",
         error_messages={"invalid_choice": "Choose a meeting from the list."},
@@ -68,9 +97,13 @@ class ActionFilterForm(forms.Form):
             f"{office.abbreviation} – {office.title}"
         )
         # Only meetings the user may read, so a draft's existence does not leak to force staff.
-        self.fields["origin_meeting"].queryset = Meeting.objects.visible_to(user).order_by(
-            "-date", "-start_time"
-        )
+        meetings = Meeting.objects.visible_to(user).only("pk", "title", "date")
+        if outstanding_only:
+            # Only meetings an outstanding action arose at: a few dozen, however long the
+            # archive, rather than every meeting of twenty years.
+            arising = Action.objects.outstanding().filter(origin_meeting=OuterRef("pk"))
+            meetings = meetings.filter(Exists(arising))
+        self.fields["origin_meeting"].queryset = meetings.order_by("-date", "-start_time")
         if outstanding_only:
             self.fields["status"].choices = [("", "Any outstanding status")] + [
                 (status.value, status.label) for status in OUTSTANDING
@@ -82,10 +115,12 @@ class ActionFilterForm(forms.Form):
                 (ANY_OUTSTANDING, "Outstanding (open, in progress or awaiting sign-off)"),
             ] + Status.choices
         for field in self.fields.values():
-            field.widget.attrs["class"] = {
-                forms.Select: "form-select",
-                forms.CheckboxInput: "form-check-input",
-            }.get(type(field.widget), "form-control")
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
+            elif isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+            else:
+                field.widget.attrs["class"] = "form-control"
 
     def full_clean(self):
         super().full_clean()

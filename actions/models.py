@@ -11,10 +11,12 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from assurance import roles
 from meetings.models import (
     AgendaItem,
+    HistoryRecordingQuerySet,
     Meeting,
     MeetingStatus,
     Office,
@@ -38,7 +40,7 @@ def start_of_day(date: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(HistoryRecordingQuerySet):
     def visible_to(self, user) -> ActionQuerySet:
         """The actions this user may read. The OPCC and the Commissioner read every action;
         force staff read the actions owned by a force office that arose in approved or
@@ -121,6 +123,8 @@ class Action(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ActionQuerySet.as_manager()
+    # Who changed what and when; owners are audited by ActionOwner's own history.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["reference"]
@@ -167,6 +171,10 @@ class ActionOwner(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="ownerships")
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="ownerships")
 
+    objects = HistoryRecordingQuerySet.as_manager()
+    # An owner added is a "+" record, an owner removed a "-" one.
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["action", "office"], name="action_owner_once")
@@ -176,8 +184,15 @@ class ActionOwner(models.Model):
         return f"{self.office} owns {self.action.reference}"
 
 
+class AppendOnlyError(Exception):
+    """An attempt to change or delete an ActionUpdate, which are never changed once written."""
+
+
 class ActionUpdate(models.Model):
-    """An append-only entry in an action's history: progress, a status change or a reassignment."""
+    """An append-only entry in an action's history: progress, a status change or a reassignment.
+
+    ``save()`` only inserts and ``delete()`` always refuses, so no code path edits the log.
+    """
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     author = models.ForeignKey(
@@ -212,6 +227,18 @@ class ActionUpdate(models.Model):
 
     def __str__(self):
         return f"Update to {self.action.reference} on {self.created_at:%d %B %Y}"
+
+    def save(self, *args, **kwargs):
+        # ``_state.adding`` is False for a row read from or already written to the database.
+        if not self._state.adding:
+            raise AppendOnlyError(
+                "Action updates are never changed once written: add a new update instead."
+            )
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Action updates are never deleted: they are the action's record.")
 
     @property
     def changes_status(self) -> bool:

@@ -95,11 +95,9 @@ class ActionRow:
     origin_number: str | None
 
 
-def action_rows(actions: Iterable[Action]) -> list[ActionRow]:
-    """Number each action's origin item within its meeting's agenda: every item of the origin
-    meetings is fetched in one query, whatever the number of actions."""
-    actions = list(actions)
-    meeting_ids = {action.origin_meeting_id for action in actions if action.origin_item_id}
+def item_numbers(meeting_ids: Iterable[int]) -> dict[int, str]:
+    """The agenda number of every item of these meetings, by item pk, in one query."""
+    meeting_ids = set(meeting_ids)
     numbers: dict[int, str] = {}
     if meeting_ids:
         items_by_meeting: dict[int, list[AgendaItem]] = defaultdict(list)
@@ -109,6 +107,14 @@ def action_rows(actions: Iterable[Action]) -> list[ActionRow]:
             items_by_meeting[item.meeting_id].append(item)
         for items in items_by_meeting.values():
             numbers |= number_items(items)
+    return numbers
+
+
+def action_rows(actions: Iterable[Action]) -> list[ActionRow]:
+    """Number each action's origin item within its meeting's agenda: every item of the origin
+    meetings is fetched in one query, whatever the number of actions."""
+    actions = list(actions)
+    numbers = item_numbers(action.origin_meeting_id for action in actions if action.origin_item_id)
     return [ActionRow(action, numbers.get(action.origin_item_id)) for action in actions]
 
 

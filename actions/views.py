@@ -16,7 +16,8 @@ from actions import workflow
 from actions.forms import CombinedErrors, NoteForm, OutstandingRowForm, TransitionForm
 from actions.models import Action, ActionUpdate
 from assurance import roles
-from assurance.permissions import role_required
+from assurance.permissions import has_role, role_required
+from meetings.audit import change_history_for_action
 from meetings.models import AgendaItem, Meeting
 from meetings.numbering import number_items
 
@@ -92,6 +93,8 @@ def _render_action_page(request, action, *, note_form=None, transition_form=None
         "note_form": note_form if show_note_form else None,
         "transition_form": transition_form if transitions else None,
         "error_form": bound_form,
+        # The audit trail is for OPCC staff: the Commissioner and force staff have the timeline.
+        "change_history": change_history_for_action(action) if has_role(user, roles.OPCC) else None,
     }
     return render(request, "actions/action_detail.html", context)
 
@@ -181,7 +184,13 @@ def _outstanding_matters_in_minutes(meeting) -> str:
 
 
 def _posted_ids(data) -> list[int]:
-    return [int(value) for value in data.getlist("rows") if value.isdigit()]
+    # Only values that can be ids: "²" passes isdigit() but not int(), and SQLite fails on an
+    # integer beyond 64 bits rather than finding nothing.
+    return [
+        int(value)
+        for value in data.getlist("rows")
+        if value.isascii() and value.isdigit() and int(value) < 2**63
+    ]
 
 
 @role_required(roles.OPCC)

@@ -1,13 +1,18 @@
 """Settings for Assurance, read from the environment.
 
 Without a SECRET_KEY the project runs in development mode (DEBUG on, SQLite, a throwaway key).
-A deployment sets SECRET_KEY, which turns DEBUG off unless DEBUG says otherwise.
+A deployment sets SECRET_KEY, which turns DEBUG off unless DEBUG says otherwise: that is
+production, with secure cookies, HSTS, HTTPS redirects and hashed static files. The test suite
+runs in development mode (no SECRET_KEY), so it needs no collectstatic. The security headers,
+the Content-Security-Policy and the login protection apply in both modes.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "csp",
+    "axes",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # Bootstrap's compiled CSS and JS, from the django-bootstrap-static package
@@ -53,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -61,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "assurance.urls"
@@ -92,12 +103,43 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2 first; the others stay so that any older hash still verifies (and is then upgraded).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-axes' backend comes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "assurance.forms.LoginProtectionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login protection (django-axes): 5 failed sign-ins lock the username, from any address, and
+# lock the address, for any username. The lock lifts 15 minutes after the last failed attempt
+# (an attempt while locked starts the 15 minutes again); signing in successfully clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the combination
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "assurance.forms.locked_out"
+# The client's address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT says how many reverse proxies
+# (each appending to X-Forwarded-For) stand in front of the site. Never trust the header otherwise:
+# anyone can send one. (django-ipware is not installed, so axes' AXES_IPWARE_* settings do nothing.)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "assurance.forms.client_ip_address"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -109,8 +151,22 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves the static files. In production they are collected into STATIC_ROOT with
+# hashed, compressed copies (collectstatic); in development and the tests, straight from the
+# app and project folders, so nothing needs collecting.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+if DEBUG:
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -126,6 +182,28 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# A session ends after SESSION_IDLE_MINUTES without a request (each request saves the session,
+# which pushes its expiry on) or when the browser closes, whichever comes first.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Everything from this site only: no inline scripts or styles, no eval, no plugins, no framing.
+# Bootstrap's navbar toggler and form controls draw their icons with data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True

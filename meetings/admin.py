@@ -1,9 +1,15 @@
-"""Admin for offices, people, meetings and their agenda."""
+"""Admin for offices, people, meetings and their agenda.
+
+Meetings, attendance and agenda items show their change history ("History" on the change form),
+from django-simple-history; the history is for reading, never for rolling a record back.
+"""
 
 from collections import defaultdict
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
 
 from meetings.models import (
     AgendaItem,
@@ -16,6 +22,20 @@ from meetings.models import (
     Topic,
 )
 from meetings.numbering import number_items
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Shows who changed what and when, without simple-history's "Revert" button: reverting
+    would bypass the checks the product's own code makes (the edit-conflict check, the action
+    workflow, read-only approved minutes), so a historical version can be read but not saved."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Historical versions are for reading; they cannot be restored.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Office)
@@ -89,7 +109,7 @@ class MeetingStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(HistoryAdmin):
     list_display = ["date", "title", "kind", "status", "venue", "chair"]
     list_filter = ["status", "kind", ("date", admin.DateFieldListFilter)]
     search_fields = ["title", "venue", "focus"]
@@ -101,7 +121,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(HistoryAdmin):
     list_display = ["person", "capacity", "status", "meeting"]
     list_filter = ["status", "meeting"]
     search_fields = ["person__name", "capacity", "meeting__title"]
@@ -110,7 +130,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(HistoryAdmin):
     list_display = ["number", "title", "meeting", "kind", "lead_office", "assurance_level"]
     list_filter = ["kind", "assurance_level", "restricted", "topics", "areas"]
     search_fields = ["title", "background", "questions", "minutes"]

@@ -34,6 +34,34 @@ TEXT_HELP = (
 )
 
 
+# The largest id the database holds (a 64-bit integer): a bigger one never names a record, and
+# SQLite fails on it rather than finding nothing.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """The record id a posted value names, or None if it cannot be one: only plain ASCII digits
+    count ("²" passes ``str.isdigit`` but not ``int``), within the database's range."""
+    text = str(value).strip()
+    if text.isascii() and text.isdigit() and int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Checkboxes of records that refuse a value which cannot be an id before querying."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
 def office_label(office: Office) -> str:
     return f"{office.title} ({office.abbreviation})"
 
@@ -133,6 +161,7 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
             "topics": "Choose any that apply.",
             "areas": "Choose any the item is about.",
         }
+        field_classes = {"topics": ModelIdsField, "areas": ModelIdsField}
         widgets = {
             "background": forms.Textarea(attrs={"rows": 5}),
             "questions": forms.Textarea(attrs={"rows": 5}),
@@ -151,12 +180,20 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
             "kind": {"invalid_choice": "Choose a kind of item from the list"},
             "lead_office": {"invalid_choice": "Choose a lead office from the list"},
             "assurance_level": {"invalid_choice": "Choose an assurance level from the list"},
-            "topics": {"invalid_choice": "Choose topics from the list"},
-            "areas": {"invalid_choice": "Choose local policing areas from the list"},
+            "topics": {
+                "invalid_choice": "Choose topics from the list",
+                "invalid_pk_value": "Choose topics from the list",
+            },
+            "areas": {
+                "invalid_choice": "Choose local policing areas from the list",
+                "invalid_pk_value": "Choose local policing areas from the list",
+            },
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A version that is not a number cannot be checked: refuse it as a stale edit.
+        self.fields["version"].error_messages["invalid"] = STALE_EDIT_MESSAGE.format(thing="item")
         self.fields["lead_office"].empty_label = "No lead office"
         self.fields["lead_office"].label_from_instance = office_label
         self.fields["topics"].queryset = Topic.objects.all()
@@ -193,7 +230,11 @@ class ActionArisingForm(forms.Form):
     bound_field_class = GovukBoundField
 
     action_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid": STALE_EDIT_MESSAGE.format(thing="action")},
+    )
     description = forms.CharField(
         label="Action",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -241,7 +282,8 @@ class ActionArisingForm(forms.Form):
             action_id = str(self.data.get(self.add_prefix("action_id")) or "")
         else:
             action_id = str(self.initial.get("action_id") or "")
-        self.action = actions.get(int(action_id)) if action_id.isdigit() else None
+        action_pk = parse_id(action_id)
+        self.action = actions.get(action_pk) if action_pk is not None else None
         self.unknown_action = bool(action_id) and self.action is None
         self.initial = action_initial(self.action) if self.action else {}
 

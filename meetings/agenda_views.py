@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from assurance import roles
 from assurance.permissions import role_required
 from meetings import agenda as builder
-from meetings.agenda_forms import ItemEditor
+from meetings.agenda_forms import ItemEditor, parse_id
 from meetings.models import AgendaItem, Meeting
 from meetings.numbering import number_items, ordered_tree
 
@@ -160,7 +160,7 @@ def item_create(request, pk):
     parent = None
     parent_pk = request.GET.get("parent", "")
     if parent_pk:
-        if not parent_pk.isdigit():
+        if parse_id(parent_pk) is None:
             raise Http404("No such agenda item.")
         parent = get_object_or_404(meeting.items, pk=parent_pk)
         items, numbers = _numbered(meeting)

@@ -18,7 +18,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.formats import date_format
 
-from assurance.versioning import VersionedFormMixin
+from assurance.versioning import STALE_EDIT_MESSAGE, VersionedFormMixin
 from meetings.models import (
     Attendance,
     AttendanceStatus,
@@ -153,6 +153,11 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
             "focus": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
+            "title": {"max_length": "The title must be 200 characters or fewer"},
+            "venue": {"max_length": "The venue must be 200 characters or fewer"},
+            "minute_taker_capacity": {
+                "max_length": "The minute taker's capacity must be 200 characters or fewer"
+            },
             "kind": {
                 "required": "Choose the kind of meeting",
                 "invalid_choice": "Choose the kind of meeting from the list",
@@ -168,6 +173,10 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, directory: PersonDirectory, **kwargs):
         super().__init__(*args, **kwargs)
+        # A version that is not a number cannot be checked: refuse it as a stale edit.
+        self.fields["version"].error_messages["invalid"] = STALE_EDIT_MESSAGE.format(
+            thing="meeting"
+        )
         self.fields["title"].required = False
         # The titles each kind suggests, for the script that fills the title in as you type.
         self.fields["title"].widget.attrs["data-kind-titles"] = json.dumps(
@@ -218,7 +227,10 @@ class AttendanceForm(forms.Form):
             error_messages={"invalid_choice": "Choose a person from the list"},
         )
         self.fields["new_name"] = forms.CharField(
-            label="Or someone new: name", required=False, max_length=200
+            label="Or someone new: name",
+            required=False,
+            max_length=200,
+            error_messages={"max_length": "The name must be 200 characters or fewer"},
         )
         self.fields["new_organisation"] = forms.ChoiceField(
             label="Their organisation",
@@ -230,6 +242,7 @@ class AttendanceForm(forms.Form):
             label="Capacity",
             required=False,
             max_length=200,
+            error_messages={"max_length": "The capacity must be 200 characters or fewer"},
         )
         self.fields["status"] = forms.ChoiceField(
             label="Attendance",
@@ -409,6 +422,10 @@ class ErrorSummary:
 
     def __init__(self, form: MeetingForm, formset: BaseAttendanceFormSet):
         self.non_field_errors = list(form.non_field_errors())
+        # A hidden field's error (the version) has nowhere else to show.
+        self.non_field_errors += [
+            error for hidden in form.hidden_fields() for error in hidden.errors
+        ]
         self.visible_fields = [
             SummaryEntry(field.id_for_label, list(field.errors))
             for field in form.visible_fields()

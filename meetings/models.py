@@ -8,9 +8,42 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from assurance import roles
 from meetings.numbering import MAX_DEPTH, number_items
+
+
+class HistoryRecordingQuerySet(models.QuerySet):
+    """A queryset whose bulk writes leave audit history, like ``save()`` does.
+
+    django-simple-history records a change from the save and delete signals, which
+    ``bulk_create`` and ``bulk_update`` do not send; the attendance formset, the agenda builder
+    and the actions arising save rows in bulk, and those changes must be audited too. (So do not
+    use simple-history's ``bulk_create_with_history`` on these models: it would record twice.)
+    """
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        # New rows have no many-to-many links yet, so the bulk history insert loses nothing.
+        self.model.history.bulk_history_create([obj for obj in created if obj.pk is not None])
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        # Tell the history what a save would have told it, one row at a time: unlike
+        # ``bulk_history_create`` this also copies the item's topics and areas into the record.
+        for obj in objs:
+            models.signals.post_save.send(
+                sender=self.model,
+                instance=obj,
+                created=False,
+                update_fields=frozenset(fields),
+                raw=False,
+                using=self.db,
+            )
+        return rows
 
 
 def choices_check(field: str, choices: type[models.TextChoices], name: str):
@@ -103,7 +136,7 @@ class LocalPolicingArea(models.Model):
         return self.name
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(HistoryRecordingQuerySet):
     def visible_to(self, user) -> MeetingQuerySet:
         """The meetings this user may read: drafts only for the OPCC and the Commissioner."""
         if roles.sees_drafts(user):
@@ -163,6 +196,8 @@ class Meeting(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = MeetingQuerySet.as_manager()
+    # Who changed what and when (the request's user, from HistoryRequestMiddleware).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-start_time"]
@@ -217,6 +252,9 @@ class Attendance(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PRESENT)
     position = models.PositiveIntegerField(default=0)
+
+    objects = HistoryRecordingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -290,6 +328,10 @@ class AgendaItem(models.Model):
         LocalPolicingArea, blank=True, related_name="items", verbose_name="local policing areas"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = HistoryRecordingQuerySet.as_manager()
+    # Each record keeps the item's topics and areas as they were, so their changes show too.
+    history = HistoricalRecords(m2m_fields=["topics", "areas"])
 
     class Meta:
         ordering = ["meeting", "position", "pk"]

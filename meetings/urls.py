@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings import urls_agenda, urls_editing, urls_finding, views
+from meetings import urls_agenda, urls_editing, urls_finding, urls_pdf, views
 
 app_name = "meetings"
 
@@ -11,3 +11,4 @@ urlpatterns = [
     path("<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),
 ]
 urlpatterns += urls_editing.urlpatterns + urls_agenda.urlpatterns + urls_finding.urlpatterns
+urlpatterns += urls_pdf.urlpatterns

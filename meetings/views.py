@@ -11,6 +11,7 @@ from django.views.generic import DetailView, TemplateView
 from assurance import roles
 from assurance.permissions import has_role
 from meetings import publishing
+from meetings.audit import change_history_for_meeting
 from meetings.minutes import build_minutes, with_minutes_header
 from meetings.models import Meeting
 
@@ -95,6 +96,9 @@ class MeetingDetailView(DetailView):
             readable_meeting_ids=readable,
             is_opcc=has_role(user, roles.OPCC),
             shows_history=roles.sees_drafts(user),
+            change_history=(
+                change_history_for_meeting(meeting) if has_role(user, roles.OPCC) else None
+            ),
             may_approve=publishing.may_approve(user, meeting),
             may_publish=publishing.may_publish(user, meeting),
             may_reopen=publishing.may_reopen(user, meeting),

@@ -9,7 +9,7 @@ from tests.factories import ActionFactory
 pytestmark = pytest.mark.django_db
 
 # Pages meant for anonymous visitors.
-PUBLIC = {"login", "logout"}
+PUBLIC = {"login", "logout", "public:list", "public:detail", "public:pdf"}
 
 
 def named_patterns(resolver=None, namespace=""):
@@ -27,7 +27,11 @@ def named_patterns(resolver=None, namespace=""):
 def test_anonymous_users_are_sent_to_login_from_every_page(client):
     action = ActionFactory()
     # Fill any URL argument with the id of a real record, so the check reaches the view.
-    sample = {"pk": action.origin_meeting_id, "item_pk": action.origin_item_id}
+    sample = {
+        "pk": action.origin_meeting_id,
+        "item_pk": action.origin_item_id,
+        "slug": "any-slug",
+    }
     checked = []
     for name, pattern in named_patterns():
         if name in PUBLIC:

@@ -10,7 +10,15 @@ from django.urls import reverse
 
 from assurance import roles
 from meetings.models import Meeting
-from tests.factories import ActionFactory, AgendaItemFactory, OfficeFactory, UserFactory
+from tests.factories import (
+    ActionFactory,
+    AgendaItemFactory,
+    LocalPolicingAreaFactory,
+    MeetingFactory,
+    OfficeFactory,
+    TopicFactory,
+    UserFactory,
+)
 from tests.test_login_required import named_patterns
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +79,17 @@ MATRIX = [
     row("actions:note", "post", ["action"], LOGIN, 302, 302, 302, 403, data={"note-note": "Done."}),
     row("actions:outstanding", "get", ["draft"], LOGIN, 200, 403, 403, 403),
     row("actions:log", "get", [], LOGIN, 200, 200, 200, 200),
+    row("meetings:pdf", "get", ["approved"], LOGIN, 200, 200, 200, 200),
+    row("public:list", "get", [], 200, 200, 200, 200, 200),
+    row("public:detail", "get", ["published"], 200, 200, 200, 200, 200),
+    row("public:pdf", "get", ["published"], 200, 200, 200, 200, 200),
+    row("meetings:search", "get", [], LOGIN, 200, 200, 200, 200),
+    row("meetings:calendar", "get", [], LOGIN, 200, 200, 200, 200),
+    row("meetings:meeting_ics", "get", ["approved"], LOGIN, 200, 200, 200, 200),
+    row("meetings:topics", "get", [], LOGIN, 200, 200, 200, 200),
+    row("meetings:topic", "get", ["topic"], LOGIN, 200, 200, 200, 200),
+    row("meetings:areas", "get", [], LOGIN, 200, 200, 200, 200),
+    row("meetings:area", "get", ["area"], LOGIN, 200, 200, 200, 200),
     row("actions:export", "get", [], LOGIN, 200, 200, 200, 200),
 ]
 
@@ -87,6 +106,9 @@ def records():
         "draft_item": draft_item.pk,
         "approved": approved_item.meeting.pk,
         "action": action.pk,
+        "published": MeetingFactory(status=Meeting.Status.PUBLISHED).pk,
+        "topic": TopicFactory(slug="call-handling").slug,
+        "area": LocalPolicingAreaFactory(slug="shropshire").slug,
     }
 
 

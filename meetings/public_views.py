@@ -1,0 +1,69 @@
+"""The public minutes: published meetings for anyone, no sign-in, restricted items withheld.
+
+Every view here is ``login_not_required`` and reads only through ``meetings.public``, so a draft
+or a reopened meeting is a 404 whoever asks, and nothing links into the signed-in pages.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from meetings.minutes import with_minutes_header
+from meetings.pdf import pdf_response
+from meetings.public import public_meetings, public_minutes, published_ids
+from meetings.views import MeetingFilterForm
+
+MEETINGS_PER_PAGE = 25
+
+
+def _public_meeting(pk: int):
+    return get_object_or_404(with_minutes_header(public_meetings()), pk=pk)
+
+
+@login_not_required
+def meeting_list(request):
+    """Published meetings, newest first, filtered by kind and year from the query string."""
+    meetings = public_meetings()
+    years = [day.year for day in meetings.dates("date", "year", order="DESC")]
+    form = MeetingFilterForm(request.GET or None, years=years)
+    kind = year = None
+    if form.is_bound:
+        form.is_valid()  # a valid filter still applies when the other one is not
+        kind, year = form.cleaned_data.get("kind"), form.cleaned_data.get("year")
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if year:
+        meetings = meetings.filter(date__year=year)
+    page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/meeting_list.html",
+        {
+            "form": form,
+            "kind_label": meetings.model.Kind(kind).label if kind else "",
+            "year": year,
+            "page_obj": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+        },
+    )
+
+
+@login_not_required
+def meeting_detail(request, pk):
+    """A published meeting's minutes as the public reads them."""
+    meeting = _public_meeting(pk)
+    minutes = public_minutes(meeting)
+    context = {
+        "meeting": meeting,
+        "minutes": minutes,
+        "public": True,
+        # Meetings the minutes mention are linked (to their public page) only once published.
+        "readable_meeting_ids": published_ids(minutes.referenced_meeting_ids),
+    }
+    return render(request, "public/meeting_detail.html", context)
+
+
+@login_not_required
+def meeting_pdf(request, pk):
+    """The published minutes as a PDF, restricted items withheld."""
+    return pdf_response(_public_meeting(pk), public=True)

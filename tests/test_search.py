@@ -1,0 +1,390 @@
+"""Search across meetings, agenda items and actions: what it finds, who sees what, the snippet,
+the filters and the page. Runs the PostgreSQL full-text engine or the SQLite fallback, whichever
+database the suite runs on: the assertions hold for both."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meetings.models import Meeting, Topic
+from meetings.search import search
+from tests.factories import (
+    ActionFactory,
+    ActionUpdateFactory,
+    AgendaItemFactory,
+    LocalPolicingAreaFactory,
+    MeetingFactory,
+    OfficeFactory,
+    TopicFactory,
+)
+from tests.pages import page_text
+
+pytestmark = pytest.mark.django_db
+
+NOVEMBER_2022 = "Monthly Assurance Meeting November 2022"
+MAY_2018 = "Monthly Assurance Meeting May 2018"
+SEARCH = reverse("meetings:search")
+
+
+@pytest.fixture
+def seeds(db):
+    call_command(
+        "loaddata",
+        "fixtures/reference.yaml",
+        "fixtures/meetings_2018.yaml",
+        "fixtures/meetings_2022.yaml",
+        verbosity=0,
+    )
+
+
+@pytest.fixture
+def draft_and_approved():
+    """A draft meeting and an approved one, each with a marker word in every searchable place:
+    the meeting, an item, an action owned by a force office and an update to it."""
+    cc = OfficeFactory(abbreviation="CC", title="Chief Constable")
+    made = {}
+    for status, marker in (
+        (Meeting.Status.DRAFT, "zanzibarmarker"),
+        (Meeting.Status.APPROVED, "quokkamarker"),
+    ):
+        meeting = MeetingFactory(status=status, title=f"Meeting about {marker}")
+        item = AgendaItemFactory(
+            meeting=meeting, title=f"Item on {marker}", minutes=f"Findings on {marker}."
+        )
+        action = ActionFactory(
+            origin_item=item, owners=[cc], description=f"Report on {marker} by March."
+        )
+        ActionUpdateFactory(action=action, note=f"Progress on {marker} is good.")
+        made[status] = (meeting, item, action)
+    return made
+
+
+def kinds_and_titles(hits):
+    return {(hit.kind, hit.title) for hit in hits}
+
+
+# --- What it finds ---------------------------------------------------------------------------
+
+
+def test_search_finds_op_reset_in_the_november_2022_minutes(seeds, officer):
+    hits = search("Op Reset", user=officer)
+    outcomes = [hit for hit in hits if hit.kind == "item" and hit.title == "2.3 Outcomes"]
+    assert len(outcomes) == 1
+    assert outcomes[0].meeting.title == NOVEMBER_2022
+    assert {hit.meeting.title for hit in hits} == {NOVEMBER_2022}
+
+
+def test_search_finds_athena_in_the_may_2018_minutes(seeds, officer):
+    hits = search("Athena", user=officer)
+    athena = [hit for hit in hits if hit.kind == "item" and hit.title == "2.1d Athena"]
+    assert len(athena) == 1
+    assert athena[0].meeting.title == MAY_2018
+    item = Meeting.objects.get(title=MAY_2018).items.get(title="Athena")
+    assert athena[0].url == f"{item.meeting.get_absolute_url()}#item-{item.pk}"
+
+
+def test_the_search_page_links_each_hit_to_its_item_in_the_minutes(client, seeds, officer):
+    client.force_login(officer)
+    response = client.get(SEARCH, {"q": "Op Reset"})
+    assert response.status_code == 200
+    text = page_text(response)
+    assert f"Agenda item 2.3 Outcomes {NOVEMBER_2022}, 29 November 2022" in text
+    meeting = Meeting.objects.get(title=NOVEMBER_2022)
+    outcomes = meeting.items.get(title="Outcomes")
+    assert f'href="/meetings/{meeting.pk}/#item-{outcomes.pk}"' in response.content.decode()
+
+
+def test_search_matches_questions_background_and_action_descriptions(officer):
+    item = AgendaItemFactory(
+        background="The wombatbackground figures.", questions="What about wombatquestion?"
+    )
+    action = ActionFactory(description="Send the wombataction paper.")
+    assert kinds_and_titles(search("wombatbackground", user=officer)) == {
+        ("item", f"1 {item.title}")
+    }
+    assert len(search("wombatquestion", user=officer)) == 1
+    assert kinds_and_titles(search("wombataction", user=officer)) == {("action", action.reference)}
+
+
+def test_an_action_is_found_through_the_note_of_an_update(client, officer):
+    action = ActionFactory(description="Review the estate strategy.")
+    ActionUpdateFactory(action=action, note="The numbatnote review has started.")
+    ActionUpdateFactory(action=action, note="The numbatnote review is finished.")
+    hits = search("numbatnote", user=officer)
+    assert [(hit.kind, hit.title) for hit in hits] == [("action", action.reference)]
+    assert "Matched in an update" in hits[0].context
+    client.force_login(officer)
+    response = client.get(SEARCH, {"q": "numbatnote"})
+    assert f'href="{action.get_absolute_url()}"' in response.content.decode()
+
+
+def test_a_meeting_is_found_by_its_title_focus_or_venue(officer):
+    meeting = MeetingFactory(focus="The kiwifocus theme", venue="Kiwivenue House")
+    assert kinds_and_titles(search("kiwifocus", user=officer)) == {("meeting", meeting.title)}
+    assert kinds_and_titles(search("kiwivenue", user=officer)) == {("meeting", meeting.title)}
+
+
+def test_an_empty_query_finds_nothing(officer):
+    AgendaItemFactory()
+    assert search("   ", user=officer) == []
+
+
+# --- Who sees what -----------------------------------------------------------------------------
+
+
+def test_a_force_users_search_never_returns_draft_content(draft_and_approved, force_user):
+    assert search("zanzibarmarker", user=force_user) == []
+    found = search("quokkamarker", user=force_user)
+    assert {hit.kind for hit in found} == {"meeting", "item", "action"}
+
+
+def test_the_opcc_and_the_commissioner_find_draft_content(
+    draft_and_approved, officer, commissioner
+):
+    meeting, item, action = draft_and_approved[Meeting.Status.DRAFT]
+    for user in (officer, commissioner):
+        assert kinds_and_titles(search("zanzibarmarker", user=user)) == {
+            ("meeting", meeting.title),
+            ("item", f"1 {item.title}"),
+            ("action", action.reference),
+        }
+
+
+def test_the_search_page_shows_a_force_user_nothing_of_a_draft(
+    client, draft_and_approved, force_user
+):
+    meeting, item, action = draft_and_approved[Meeting.Status.DRAFT]
+    client.force_login(force_user)
+    response = client.get(SEARCH, {"q": "zanzibarmarker"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing matched" in page_text(response)
+    for leak in (meeting.get_absolute_url(), action.get_absolute_url(), item.title, "Findings"):
+        assert leak not in body
+
+
+def test_a_force_user_does_not_find_actions_owned_only_by_the_opcc(force_user):
+    pcc = OfficeFactory(abbreviation="PCC", organisation="opcc")
+    item = AgendaItemFactory(meeting__status=Meeting.Status.PUBLISHED, title="Estates")
+    ActionFactory(origin_item=item, owners=[pcc], description="The dingoaction letter.")
+    assert search("dingoaction", user=force_user) == []
+
+
+def test_restricted_items_are_found_by_signed_in_staff_who_can_read_the_meeting(force_user):
+    item = AgendaItemFactory(
+        meeting__status=Meeting.Status.APPROVED,
+        restricted=True,
+        restricted_reason="Operationally sensitive",
+        minutes="The emumarker operation.",
+    )
+    hits = search("emumarker", user=force_user)
+    assert [(hit.kind, hit.restricted) for hit in hits] == [("item", True)]
+    assert hits[0].meeting == item.meeting
+
+
+def test_a_user_without_a_role_finds_nothing(draft_and_approved, no_role_user):
+    assert search("quokkamarker", user=no_role_user) == []
+
+
+# --- Snippets ----------------------------------------------------------------------------------
+
+
+def test_the_snippet_highlights_the_term(officer):
+    AgendaItemFactory(minutes="Before the meeting the koalaterm figures rose. Then more.")
+    (hit,) = search("koalaterm", user=officer)
+    assert "<mark>koalaterm</mark>" in hit.snippet
+
+
+def test_the_snippet_escapes_html_typed_into_the_minutes(client, officer):
+    AgendaItemFactory(minutes="Before <script>marker</script> & <b>after</b>.")
+    (hit,) = search("marker", user=officer)
+    assert "<script>" not in hit.snippet
+    assert "&lt;script&gt;<mark>marker</mark>&lt;/script&gt; &amp; &lt;b&gt;after" in hit.snippet
+    client.force_login(officer)
+    body = client.get(SEARCH, {"q": "marker"}).content.decode()
+    assert "<script>marker" not in body
+    assert "&lt;script&gt;<mark>marker</mark>&lt;/script&gt;" in body
+
+
+def test_the_snippet_of_long_minutes_is_cut_around_the_match(officer):
+    filler = "The force reported steady progress on its plans. " * 40
+    AgendaItemFactory(minutes=f"{filler}The platypusterm appeared here. {filler}")
+    (hit,) = search("platypusterm", user=officer)
+    assert "<mark>platypusterm</mark>" in hit.snippet
+    assert len(hit.snippet) < 600
+
+
+def test_the_query_typed_is_escaped_on_the_page(client, officer):
+    client.force_login(officer)
+    response = client.get(SEARCH, {"q": "<img src=x onerror=alert(1)>"})
+    body = response.content.decode()
+    assert "<img src=x" not in body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body
+
+
+# --- Filters -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_meetings_about_widgets():
+    """Two published meetings, different in kind, year, topic and area, both discussing widgets."""
+    monthly = MeetingFactory(
+        kind=Meeting.Kind.MONTHLY, date=datetime.date(2021, 3, 2), status="published"
+    )
+    thematic = MeetingFactory(
+        kind=Meeting.Kind.THEMATIC, date=datetime.date(2023, 6, 6), status="published"
+    )
+    items = {}
+    for meeting, topic, area in (
+        (monthly, "Call handling", "Shropshire"),
+        (thematic, "Response times", "Herefordshire"),
+    ):
+        item = AgendaItemFactory(meeting=meeting, minutes="The widgetword numbers were high.")
+        item.topics.add(TopicFactory(name=topic, slug=topic.lower().replace(" ", "-")))
+        item.areas.add(LocalPolicingAreaFactory(name=area, slug=area.lower()))
+        ActionFactory(origin_item=item, description="A widgetword briefing.")
+        items[meeting.kind] = item
+    return items
+
+
+def meetings_found(hits):
+    return {hit.meeting.kind for hit in hits}
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, {"monthly", "thematic"}),
+        ({"kind": "thematic"}, {"thematic"}),
+        ({"year": 2021}, {"monthly"}),
+        ({"topic": "call-handling"}, {"monthly"}),
+        ({"area": "herefordshire"}, {"thematic"}),
+        ({"kind": "thematic", "year": 2021}, set()),
+    ],
+)
+def test_filters_narrow_the_results(client, two_meetings_about_widgets, officer, filters, expected):
+    client.force_login(officer)
+    response = client.get(SEARCH, {"q": "widgetword", **filters})
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    hits = response.context["hits"]
+    assert meetings_found(hits) == expected
+    # Items and actions are narrowed alike.
+    assert {hit.kind for hit in hits} == ({"item", "action"} if expected else set())
+
+
+def test_a_topic_filter_narrows_meetings_to_those_discussing_it(officer):
+    tagged = AgendaItemFactory(meeting__title="Wallaby review one")
+    tagged.topics.add(TopicFactory(slug="confidence", name="Confidence"))
+    AgendaItemFactory(meeting__title="Wallaby review two")
+    hits = search("wallaby", user=officer, topic=Topic.objects.get(slug="confidence"))
+    assert kinds_and_titles(hits) == {("meeting", "Wallaby review one")}
+
+
+def test_bad_filter_values_are_reported_with_the_error_summary(client, officer):
+    MeetingFactory(date=datetime.date(2022, 5, 3))
+    client.force_login(officer)
+    response = client.get(
+        SEARCH, {"q": "what I typed", "year": "1999", "kind": "nonsense", "topic": "no-such"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    text = page_text(response)
+    assert text.startswith("Error: Search")
+    assert "There is a problem" in text
+    assert '<a href="#id_year">Choose a year from the list.</a>' in body
+    assert '<a href="#id_kind">Choose a kind of meeting from the list.</a>' in body
+    assert '<a href="#id_topic">Choose a topic from the list.</a>' in body
+    assert 'value="what I typed"' in body
+    assert response.context["hits"] is None
+
+
+def test_a_search_with_no_words_asks_for_some(client, officer):
+    client.force_login(officer)
+    response = client.get(SEARCH, {"q": "", "year": ""})
+    assert '<a href="#id_q">Enter a word or phrase to search for.</a>' in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_the_first_visit_shows_the_form_without_errors(client, officer):
+    client.force_login(officer)
+    response = client.get(SEARCH)
+    assert response.status_code == 200
+    assert "There is a problem" not in page_text(response)
+    assert '<label class="form-label" for="id_q">Search for</label>' in response.content.decode()
+
+
+def test_no_match_says_so_and_suggests_what_to_try(client, officer):
+    AgendaItemFactory()
+    client.force_login(officer)
+    text = page_text(client.get(SEARCH, {"q": "xylophonium"}))
+    assert "Nothing matched “xylophonium”" in text
+    assert "checking the spelling" in text
+
+
+# --- Cost --------------------------------------------------------------------------------------
+
+
+def meetings_matching(count):
+    office = OfficeFactory(abbreviation="CC")
+    for _ in range(count):
+        item = AgendaItemFactory(
+            meeting__status=Meeting.Status.PUBLISHED,
+            meeting__focus="The gecko theme",
+            minutes="The gecko figures.",
+        )
+        AgendaItemFactory(meeting=item.meeting, parent=item, minutes="More gecko detail.")
+        action = ActionFactory(origin_item=item, owners=[office], description="A gecko report.")
+        ActionUpdateFactory(action=action, note="The gecko report is drafted.")
+
+
+def queries_to_search(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH, {"q": "gecko"})
+    assert response.status_code == 200
+    return len(queries), response
+
+
+@pytest.mark.parametrize("user_fixture", ["officer", "force_user"])
+def test_the_search_page_costs_the_same_queries_for_2_matching_meetings_as_for_20(
+    client, request, user_fixture
+):
+    client.force_login(request.getfixturevalue(user_fixture))
+    meetings_matching(2)
+    client.get(SEARCH, {"q": "gecko"})  # warm the session
+    few, response = queries_to_search(client)
+    assert len(response.context["hits"]) == 2 * 4  # meeting, two items, action
+    meetings_matching(18)
+    many, response = queries_to_search(client)
+    assert len(response.context["hits"]) == 20 * 4
+    assert many == few
+    assert many <= 15
+
+
+# --- Who may open the page ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("user_fixture", ["officer", "commissioner", "force_user"])
+def test_every_role_may_search(client, request, user_fixture, draft_and_approved):
+    client.force_login(request.getfixturevalue(user_fixture))
+    response = client.get(SEARCH, {"q": "quokkamarker"})
+    assert response.status_code == 200
+    assert len(response.context["hits"]) == 3
+
+
+def test_a_user_without_a_role_is_told_they_have_no_access(client, no_role_user):
+    client.force_login(no_role_user)
+    response = client.get(SEARCH, {"q": "anything"})
+    assert response.status_code == 200
+    assert "Your account has not been given a role yet" in page_text(response)
+    assert "<form" not in response.content.decode().split('id="main-content"')[1]
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get(SEARCH, {"q": "Athena"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

@@ -1,0 +1,286 @@
+"""Topic and area pages: every agenda item that discussed a topic or a local policing area, across
+the meetings the user may read, oldest first, with its number, assurance level and actions."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meetings.models import AgendaItem, Meeting
+from tests.factories import (
+    ActionFactory,
+    AgendaItemFactory,
+    LocalPolicingAreaFactory,
+    MeetingFactory,
+    OfficeFactory,
+    TopicFactory,
+)
+from tests.pages import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def topic_url(slug):
+    return reverse("meetings:topic", args=[slug])
+
+
+def area_url(slug):
+    return reverse("meetings:area", args=[slug])
+
+
+@pytest.fixture
+def call_handling():
+    return TopicFactory(name="Call handling", slug="call-handling")
+
+
+def discussed(topic, date, title, *, status=Meeting.Status.PUBLISHED, nested=False, **fields):
+    """An item on ``topic`` at a meeting on ``date``; nested under another item if asked."""
+    meeting = MeetingFactory(date=date, status=status)
+    parent = None
+    if nested:
+        parent = AgendaItemFactory(meeting=meeting, position=1, title="Performance")
+    AgendaItemFactory(meeting=meeting, position=0, title="Welcome")
+    item = AgendaItemFactory(
+        meeting=meeting, parent=parent, position=2 if parent is None else 1, title=title, **fields
+    )
+    item.topics.add(topic)
+    return item
+
+
+def test_the_topic_page_lists_items_across_meetings_oldest_first_with_their_actions(
+    client, officer, call_handling
+):
+    cc = OfficeFactory(abbreviation="CC", title="Chief Constable")
+    pcc = OfficeFactory(abbreviation="PCC", title="Police and Crime Commissioner")
+    later = discussed(
+        call_handling,
+        datetime.date(2022, 11, 29),
+        "101 call answering",
+        nested=True,
+        assurance_level=AgendaItem.Assurance.PARTLY_ASSURED,
+        minutes="The CC set out the recruitment plan for the OCC.",
+    )
+    earlier = discussed(
+        call_handling,
+        datetime.date(2018, 5, 29),
+        "999 performance",
+        assurance_level=AgendaItem.Assurance.NOT_ASSURED,
+    )
+    middle = discussed(call_handling, datetime.date(2020, 1, 14), "Call handling review")
+    ActionFactory(
+        origin_item=later,
+        reference="2022-11-05",
+        description="Report 101 answer times monthly.",
+        owners=[pcc, cc],
+        status="in_progress",
+    )
+    ActionFactory(origin_item=earlier, reference="2018-05-04", status="closed")
+    AgendaItemFactory(meeting=later.meeting, title="Not about calls")
+
+    client.force_login(officer)
+    response = client.get(topic_url("call-handling"))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert text.index("999 performance") < text.index("Call handling review")
+    assert text.index("Call handling review") < text.index("101 call answering")
+    assert "Not about calls" not in text
+    assert "3 agenda items at 3 meetings discussed this topic, oldest first." in text
+    # Derived numbers: the nested item is 2.1 in its meeting, the others 2.
+    assert "2 999 performance" in text
+    assert "2.1 101 call answering" in text
+    assert "Assurance: Not assured" in text
+    assert "Assurance: Partly assured" in text
+    assert "The CC set out the recruitment plan for the OCC." in text
+    assert "2022-11-05 Report 101 answer times monthly. CC / PCC In progress" in text
+    assert "2018-05-04" in text and "Closed" in text
+    assert "No actions arose from this item." in text  # the 2020 item
+    body = response.content.decode()
+    assert f'href="{later.get_absolute_url()}"' in body
+    assert f'href="{middle.meeting.get_absolute_url()}"' in body
+
+
+def test_the_topic_page_of_the_seeds_shows_call_handling_in_2018_and_2022(client, officer):
+    call_command(
+        "loaddata",
+        "fixtures/reference.yaml",
+        "fixtures/meetings_2018.yaml",
+        "fixtures/meetings_2022.yaml",
+        verbosity=0,
+    )
+    client.force_login(officer)
+    text = page_text(client.get(topic_url("call-handling")))
+    may_2018 = text.index("2.1f Call handling Monthly Assurance Meeting May 2018")
+    assert may_2018 < text.index("2.5 Call handling Monthly Assurance Meeting November 2022")
+
+
+def test_the_area_page_lists_the_items_about_the_area(client, officer):
+    shropshire = LocalPolicingAreaFactory(name="Shropshire", slug="shropshire")
+    item = AgendaItemFactory(meeting__status="published", title="Rural crime in Shropshire")
+    item.areas.add(shropshire)
+    AgendaItemFactory(meeting=item.meeting, title="Elsewhere")
+    client.force_login(officer)
+    response = client.get(area_url("shropshire"))
+    text = page_text(response)
+    assert "Shropshire" in text
+    assert "Rural crime in Shropshire" in text
+    assert "Elsewhere" not in text
+    assert "discussed this local policing area" in text
+
+
+def test_a_force_user_never_sees_draft_items_on_a_topic_page(client, force_user, call_handling):
+    discussed(call_handling, datetime.date(2022, 1, 4), "Published item")
+    discussed(call_handling, datetime.date(2022, 2, 1), "Draft item", status="draft")
+    client.force_login(force_user)
+    text = page_text(client.get(topic_url("call-handling")))
+    assert "Published item" in text
+    assert "Draft item" not in text
+
+
+def test_the_opcc_sees_draft_items_marked_as_draft(client, officer, call_handling):
+    discussed(call_handling, datetime.date(2022, 2, 1), "Draft item", status="draft")
+    client.force_login(officer)
+    text = page_text(client.get(topic_url("call-handling")))
+    assert "Draft item" in text
+    assert "Draft minutes" in text
+
+
+def test_a_force_user_sees_only_the_actions_they_may_read(client, force_user, call_handling):
+    item = discussed(call_handling, datetime.date(2022, 1, 4), "Published item")
+    ActionFactory(origin_item=item, reference="F-1", owners=[OfficeFactory(abbreviation="CC")])
+    pcc = OfficeFactory(abbreviation="PCC", organisation="opcc")
+    ActionFactory(origin_item=item, reference="O-1", owners=[pcc])
+    client.force_login(force_user)
+    text = page_text(client.get(topic_url("call-handling")))
+    assert "F-1" in text
+    assert "O-1" not in text
+
+
+def test_a_topic_nobody_discussed_says_so(client, officer, call_handling):
+    client.force_login(officer)
+    text = page_text(client.get(topic_url("call-handling")))
+    assert "No agenda item in the meetings you can read has discussed this topic yet." in text
+
+
+def test_an_unknown_topic_or_area_is_404(client, officer):
+    client.force_login(officer)
+    assert client.get(topic_url("no-such-topic")).status_code == 404
+    assert client.get(area_url("no-such-area")).status_code == 404
+
+
+def test_the_topic_index_links_each_topic_with_the_items_the_user_may_read(
+    client, force_user, call_handling
+):
+    TopicFactory(name="Response times", slug="response-times")
+    discussed(call_handling, datetime.date(2022, 1, 4), "Published one")
+    discussed(call_handling, datetime.date(2022, 3, 1), "Published two")
+    discussed(call_handling, datetime.date(2022, 2, 1), "Draft", status="draft")
+    client.force_login(force_user)
+    response = client.get(reverse("meetings:topics"))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Call handling 2 Response times 0" in text  # by name; the draft's item not counted
+    assert f'href="{topic_url("call-handling")}"' in response.content.decode()
+
+
+def test_the_area_index_keeps_the_areas_order_and_marks_retired_ones(client, officer):
+    LocalPolicingAreaFactory(name="Shropshire", slug="shropshire", position=2)
+    LocalPolicingAreaFactory(name="Herefordshire", slug="herefordshire", position=1)
+    LocalPolicingAreaFactory(name="North", slug="north", position=3, active=False)
+    client.force_login(officer)
+    text = page_text(client.get(reverse("meetings:areas")))
+    assert "Herefordshire 0 Shropshire 0 North (no longer in use) 0" in text
+
+
+def meetings_on_topic(topic, count, start):
+    office = OfficeFactory(abbreviation="CC")
+    for index in range(count):
+        item = discussed(
+            topic, start + datetime.timedelta(days=28 * index), f"Item {index}", nested=True
+        )
+        item.areas.add(LocalPolicingAreaFactory(slug="shropshire", name="Shropshire"))
+        ActionFactory(origin_item=item, owners=[office, OfficeFactory(abbreviation="DCC")])
+        ActionFactory(origin_item=item, owners=[office])
+
+
+def queries_to_render(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("user_fixture", ["officer", "force_user"])
+@pytest.mark.parametrize("url", [topic_url("call-handling"), area_url("shropshire")])
+def test_a_topic_or_area_page_costs_the_same_queries_for_2_meetings_as_for_20(
+    client, request, call_handling, user_fixture, url
+):
+    client.force_login(request.getfixturevalue(user_fixture))
+    meetings_on_topic(call_handling, 2, datetime.date(2019, 1, 8))
+    client.get(url)  # warm the session
+    few = queries_to_render(client, url)
+    meetings_on_topic(call_handling, 18, datetime.date(2020, 1, 7))
+    many = queries_to_render(client, url)
+    assert many == few
+    assert many <= 12
+    assert page_text(client.get(url)).count("Item ") >= 20
+
+
+@pytest.mark.parametrize("url_name", ["meetings:topics", "meetings:areas"])
+def test_an_index_page_costs_the_same_queries_for_2_topics_as_for_20(client, officer, url_name):
+    client.force_login(officer)
+    for index in range(2):
+        TopicFactory(slug=f"t{index}")
+        LocalPolicingAreaFactory(slug=f"a{index}")
+    client.get(reverse(url_name))
+    few = queries_to_render(client, reverse(url_name))
+    for index in range(2, 20):
+        TopicFactory(slug=f"t{index}")
+        LocalPolicingAreaFactory(slug=f"a{index}")
+    assert queries_to_render(client, reverse(url_name)) == few
+
+
+URLS = [
+    reverse("meetings:topics"),
+    reverse("meetings:areas"),
+    topic_url("call-handling"),
+    area_url("shropshire"),
+]
+
+
+@pytest.fixture
+def topic_and_area(call_handling):
+    item = discussed(call_handling, datetime.date(2022, 1, 4), "Published item")
+    item.areas.add(LocalPolicingAreaFactory(name="Shropshire", slug="shropshire"))
+
+
+@pytest.mark.parametrize("user_fixture", ["officer", "commissioner", "force_user"])
+@pytest.mark.parametrize("url", URLS)
+def test_every_role_may_read_the_topic_and_area_pages(
+    client, request, topic_and_area, user_fixture, url
+):
+    client.force_login(request.getfixturevalue(user_fixture))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Your account has not been given a role yet" not in page_text(response)
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_user_without_a_role_is_told_they_have_no_access(
+    client, topic_and_area, no_role_user, url
+):
+    client.force_login(no_role_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Your account has not been given a role yet" in text
+    assert "Published item" not in text
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, topic_and_area, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
