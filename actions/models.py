@@ -219,7 +219,11 @@ class ActionUpdate(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         get_latest_by = "created_at"
-        indexes = [models.Index(fields=["action", "created_at"], name="update_action_time_idx")]
+        indexes = [
+            models.Index(fields=["action", "created_at"], name="update_action_time_idx"),
+            # The dashboard's latest updates: read newest first, stopping after a few.
+            models.Index(fields=["-created_at", "-id"], name="update_newest_idx"),
+        ]
         constraints = [
             choices_check("status_before", Status, "update_status_before_valid"),
             choices_check("status_after", Status, "update_status_after_valid"),
