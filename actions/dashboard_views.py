@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actions.filters import ANY_OUTSTANDING, ActionFilterForm, count_tiles, filter_actions
@@ -25,6 +26,7 @@ from actions.tracking import (
     recent_updates,
 )
 from assurance import roles
+from assurance.caching import fragment
 from assurance.permissions import has_role
 
 ROLES = (roles.OPCC, roles.COMMISSIONER, roles.FORCE)
@@ -48,10 +50,25 @@ def _listing(request, actions):
 
 def dashboard(request):
     """Counts, the next meeting, the last meeting's assurance, the outstanding actions
-    (filtered and paged) and the latest updates."""
+    (filtered and paged) and the latest updates; rendered once per change of the records for
+    each user, day and query string (``assurance.caching``)."""
     user = request.user
     if not has_role(user, *ROLES):
-        return render(request, "actions/dashboard.html", {"has_role": False})
+        body = render_to_string("actions/dashboard_body.html", {"has_role": False}, request)
+        return render(request, "actions/dashboard.html", {"body": body})
+    today = timezone.localdate()
+    body, has_errors = fragment(
+        "dashboard",
+        user.pk,
+        today,
+        sorted(request.GET.lists()),
+        build=lambda: _dashboard_body(request),
+    )
+    return render(request, "actions/dashboard.html", {"body": body, "has_errors": has_errors})
+
+
+def _dashboard_body(request) -> tuple[str, bool]:
+    user = request.user
     horizon = horizon_for(user)
     visible = Action.objects.visible_to(user)
     form = ActionFilterForm(request.GET or None, user=user, outstanding_only=True)
@@ -67,7 +84,8 @@ def dashboard(request):
         "log_status": form.filters.get("status", ANY_OUTSTANDING),
     }
     context |= _listing(request, outstanding)
-    return render(request, "actions/dashboard.html", context)
+    body = render_to_string("actions/dashboard_body.html", context, request)
+    return body, bool(form.errors)
 
 
 def action_log(request):

@@ -74,12 +74,18 @@ class ActionQuerySet(HistoryRecordingQuerySet):
         that had an update recorded at it."""
         # An action's status when the meeting opened is the "before" of its first update made
         # on or after that day; with no such update it is the status it has now.
+        opened = start_of_day(meeting.date)
         first_later_update = ActionUpdate.objects.filter(
-            action=OuterRef("pk"), created_at__gte=start_of_day(meeting.date)
+            action=OuterRef("pk"), created_at__gte=opened
         ).order_by("created_at", "pk")
         updated_at_meeting = ActionUpdate.objects.filter(action=OuterRef("pk"), meeting=meeting)
+        # Most of an archive was signed off before the meeting and is still closed: its status
+        # has not changed since (a reopening clears closed_at, a new sign-off moves it), so
+        # it was closed at the meeting. Ruling those out first spares the subquery per action.
+        closed_before = Q(status=Status.CLOSED, closed_at__lt=opened)
         return (
             self.filter(origin_meeting__date__lt=meeting.date)
+            .filter(~closed_before | Exists(updated_at_meeting))
             .annotate(
                 status_at_meeting=Coalesce(
                     Subquery(first_later_update.values("status_before")[:1]), "status"

@@ -63,13 +63,19 @@ def create_groups(group_model, permission_model) -> None:
         group.permissions.set(wanted)
 
 
-def in_group(user, name: str) -> bool:
+def names(user) -> frozenset[str]:
+    """The user's group names: what every role check reads, and what a page cached for one
+    set of roles must vary on."""
     if not user.is_authenticated:
-        return False
+        return frozenset()
     # Cache the user's group names on the user object: one query per request at most.
     if not hasattr(user, "_assurance_groups"):
-        user._assurance_groups = set(user.groups.values_list("name", flat=True))
-    return name in user._assurance_groups
+        user._assurance_groups = frozenset(user.groups.values_list("name", flat=True))
+    return user._assurance_groups
+
+
+def in_group(user, name: str) -> bool:
+    return name in names(user)
 
 
 def is_opcc(user) -> bool:

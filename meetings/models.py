@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from assurance import roles
+from assurance.caching import content_changed
 from meetings.numbering import MAX_DEPTH, number_items
 
 
@@ -25,6 +26,7 @@ class HistoryRecordingQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
+        content_changed()  # bulk_create sends no save signal
         # New rows have no many-to-many links yet, so the bulk history insert loses nothing.
         self.model.history.bulk_history_create([obj for obj in created if obj.pk is not None])
         return created

@@ -7,7 +7,9 @@ or a reopened meeting is a 404 whoever asks, and nothing links into the signed-i
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 
+from assurance.caching import fragment
 from meetings.minutes import with_minutes_header
 from meetings.pdf import pdf_response
 from meetings.public import public_meetings, public_minutes, published_ids
@@ -52,13 +54,23 @@ def meeting_list(request):
 def meeting_detail(request, pk):
     """A published meeting's minutes as the public reads them."""
     meeting = _public_meeting(pk)
-    minutes = public_minutes(meeting)
+
+    def minutes_body() -> str:
+        minutes = public_minutes(meeting)
+        context = {
+            "meeting": meeting,
+            "minutes": minutes,
+            "public": True,
+            "pdf": False,
+            # Meetings the minutes mention are linked (to their public page) once published.
+            "readable_meeting_ids": published_ids(minutes.referenced_meeting_ids),
+        }
+        return render_to_string("includes/minutes_body.html", context, request)
+
+    # The same for every reader until the records change (assurance.caching).
     context = {
         "meeting": meeting,
-        "minutes": minutes,
-        "public": True,
-        # Meetings the minutes mention are linked (to their public page) only once published.
-        "readable_meeting_ids": published_ids(minutes.referenced_meeting_ids),
+        "minutes_body": fragment("public-minutes", pk, build=minutes_body),
     }
     return render(request, "public/meeting_detail.html", context)
 

@@ -5,10 +5,12 @@ Sign-in is required by ``LoginRequiredMiddleware``; what each user may read come
 """
 
 from django import forms
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from assurance import roles
+from assurance.caching import fragment
 from assurance.permissions import has_role
 from meetings import publishing
 from meetings.audit import change_history_for_meeting
@@ -80,27 +82,41 @@ class MeetingDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        minutes = build_minutes(self.object)
-        # Meetings the minutes mention (origin, due back at, next) are linked only if readable.
-        readable = set()
-        if minutes.referenced_meeting_ids:
-            readable = set(
-                Meeting.objects.visible_to(self.request.user)
-                .filter(pk__in=minutes.referenced_meeting_ids)
-                .order_by()
-                .values_list("pk", flat=True)
-            )
         user, meeting = self.request.user, self.object
         context.update(
-            minutes=minutes,
-            readable_meeting_ids=readable,
-            is_opcc=has_role(user, roles.OPCC),
-            shows_history=roles.sees_drafts(user),
-            change_history=(
-                change_history_for_meeting(meeting) if has_role(user, roles.OPCC) else None
+            record=fragment(
+                "meeting-record",
+                meeting.pk,
+                sorted(roles.names(user)),
+                user.is_superuser,
+                build=self.render_record,
             ),
+            is_opcc=has_role(user, roles.OPCC),
             may_approve=publishing.may_approve(user, meeting),
             may_publish=publishing.may_publish(user, meeting),
             may_reopen=publishing.may_reopen(user, meeting),
         )
         return context
+
+    def render_record(self) -> str:
+        """The minutes and their history as this user's roles see them."""
+        user, meeting = self.request.user, self.object
+        minutes = build_minutes(meeting)
+        # Meetings the minutes mention (origin, due back at, next) are linked only if readable.
+        readable = set()
+        if minutes.referenced_meeting_ids:
+            readable = set(
+                Meeting.objects.visible_to(user)
+                .filter(pk__in=minutes.referenced_meeting_ids)
+                .order_by()
+                .values_list("pk", flat=True)
+            )
+        is_opcc = has_role(user, roles.OPCC)
+        context = {
+            "meeting": meeting,
+            "minutes": minutes,
+            "readable_meeting_ids": readable,
+            "shows_history": roles.sees_drafts(user),
+            "change_history": change_history_for_meeting(meeting) if is_opcc else None,
+        }
+        return render_to_string("meetings/meeting_record.html", context, self.request)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 
 from assurance import roles
 from tests.factories import OfficeFactory, UserFactory
@@ -11,6 +12,13 @@ from tests.factories import OfficeFactory, UserFactory
 def fast_password_hashing(settings):
     """Hashing with the production hasher costs half a second a user; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test's database starts again from the migrations, so the pages another test
+    rendered (assurance.caching) must not be served to it."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AssuranceConfig(AppConfig):
+    name = "assurance"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from assurance import caching
+
+        caching.connect_signals()

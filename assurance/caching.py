@@ -1,0 +1,106 @@
+"""Rendered fragments kept until the records behind them change.
+
+The dashboard and the minutes are rendered from hundreds of rows that change a few times a day
+and are read many times in between. ``fragment()`` keeps what a page rendered under the
+*content version*: a counter in the database raised after every committed change to meetings,
+actions, offices, people and accounts. A change therefore makes every earlier fragment
+unreachable in every process (the cache's size limit drops them later), and checking costs one
+query by primary key. There is no expiry to tune and no invalidation to forget: a new kind of
+record in those apps is covered by the signals below without a line of code.
+
+Why the counter is raised after the commit, not inside the transaction: inside, its row lock
+would be held until the commit and would serialise (and could deadlock) concurrent writers.
+After the commit it is safe because a page reads the counter before the rows: a page that read
+the old counter may have seen the new rows, and then keeps them under the old key, which only
+pages older than the change ask for; a page that read the new counter reads only new rows.
+
+Each process also counts the changes it makes itself, committed or not, and adds that to the
+key, so a process never reads back a fragment from before its own write (a test runs inside a
+transaction that never commits, and a request may render after writing in the same transaction).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, signals
+from simple_history.models import HistoricalChanges
+
+from assurance.models import ContentVersion
+
+# The apps whose records the cached pages show. "auth" for names, groups and offices held.
+CACHED_APPS = frozenset({"meetings", "actions", "auth"})
+# A day: a fragment of a quiet archive need not be rebuilt every hour.
+TIMEOUT_SECONDS = 24 * 60 * 60
+_local_changes = itertools.count()
+_local_version = 0
+
+
+def content_version() -> int:
+    """The committed content version (0 before the first change)."""
+    return ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+
+def _raise_committed_version() -> None:
+    if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+def content_changed() -> None:
+    """Record that the records changed: at once in this process, for every process once the
+    transaction commits. Called by the signals below and by bulk writes that send none."""
+    global _local_version
+    _local_version = next(_local_changes) + 1
+    transaction.on_commit(_raise_committed_version)
+
+
+def _is_content(sender) -> bool:
+    meta = getattr(sender, "_meta", None)
+    return (
+        meta is not None
+        and meta.app_label in CACHED_APPS
+        # A historical record is written with the change it records: one raise is enough.
+        and not issubclass(sender, HistoricalChanges)
+        # Migrations' own models: their writes come before the counter's table may exist.
+        and sender.__module__ != "__fake__"
+    )
+
+
+def _on_save(sender, update_fields=None, **kwargs):
+    # Signing in stamps last_login, which no page shows.
+    if _is_content(sender) and update_fields != frozenset({"last_login"}):
+        content_changed()
+
+
+def _on_change(sender, **kwargs):
+    if _is_content(sender):
+        content_changed()
+
+
+def _on_m2m(sender, action, **kwargs):
+    if action.startswith("post_") and _is_content(sender):
+        content_changed()
+
+
+def connect_signals() -> None:
+    signals.post_save.connect(_on_save, dispatch_uid="assurance.caching.save")
+    signals.post_delete.connect(_on_change, dispatch_uid="assurance.caching.delete")
+    signals.m2m_changed.connect(_on_m2m, dispatch_uid="assurance.caching.m2m")
+
+
+def fragment(name: str, *vary: Any, build: Callable[[], Any]) -> Any:
+    """What ``build()`` returns for ``name`` and ``vary`` at the current content version: from
+    the cache if it was built since the last change, else built and kept. ``vary`` must hold
+    everything else the result depends on (the user or role, today's date, the query string)."""
+    parts = repr((content_version(), _local_version, *vary)).encode()
+    key = f"fragment:{name}:{hashlib.sha256(parts).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, TIMEOUT_SECONDS)
+    return value

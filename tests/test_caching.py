@@ -1,0 +1,177 @@
+"""The page cache (assurance.caching): pages are served from it between changes, never after one,
+and never to a user it was not rendered for."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions.models import Action, Status
+from actions.workflow import action_add_note
+from assurance import caching, roles
+from assurance.models import ContentVersion
+from meetings.models import AgendaItem, Meeting
+from meetings.publishing import meeting_reopen
+from tests.factories import ActionFactory, AgendaItemFactory, MeetingFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url):
+    """The page's HTML and the queries it cost."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def as_if_changed_by_another_process(monkeypatch, change):
+    """Make ``change`` and commit it, then forget that this process made it: only the content
+    version in the database can tell this process's cache about it, as for a change made by
+    another gunicorn worker."""
+    before = caching._local_version
+    change()
+    monkeypatch.setattr(caching, "_local_version", before)
+
+
+@pytest.fixture
+def action(db):
+    meeting = MeetingFactory(status=Meeting.Status.APPROVED, date=datetime.date(2022, 3, 1))
+    return ActionFactory(
+        origin_item=AgendaItemFactory(meeting=meeting), reference="2022-03-01", status=Status.OPEN
+    )
+
+
+def test_the_dashboard_is_served_from_the_cache_until_an_action_changes(client, officer, action):
+    client.force_login(officer)
+    get(client, reverse("home"))  # the session is warmed
+    cache.clear()
+    _, rendered_queries = get(client, reverse("home"))
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(reverse("home")).content.decode()
+    # The session, the user, the groups and the content version: nothing about actions.
+    assert len(queries) < rendered_queries
+    assert not [query for query in queries if "actions_" in query["sql"]]
+    assert "Budget figures shared" not in again
+
+    action_add_note(action_id=action.pk, user=officer, note="Budget figures shared")
+
+    after, _ = get(client, reverse("home"))
+    assert "Budget figures shared" in after
+
+
+def test_a_change_committed_by_another_process_reaches_a_cached_dashboard(
+    client, officer, action, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.force_login(officer)
+    assert "Budget figures shared" not in get(client, reverse("home"))[0]
+    version = caching.content_version()
+
+    def change():
+        with django_capture_on_commit_callbacks(execute=True):
+            action_add_note(action_id=action.pk, user=officer, note="Budget figures shared")
+
+    as_if_changed_by_another_process(monkeypatch, change)
+
+    assert caching.content_version() > version
+    assert "Budget figures shared" in get(client, reverse("home"))[0]
+
+
+def test_an_uncommitted_change_elsewhere_leaves_the_cached_page_alone(
+    client, officer, action, monkeypatch
+):
+    """The other side of the test above: without the commit's raise of the content version the
+    cached page is served, so that test would fail if the raise were lost."""
+    client.force_login(officer)
+    get(client, reverse("home"))
+    as_if_changed_by_another_process(
+        monkeypatch,
+        lambda: action_add_note(action_id=action.pk, user=officer, note="Budget figures shared"),
+    )
+    assert "Budget figures shared" not in get(client, reverse("home"))[0]
+
+
+def test_each_user_has_their_own_dashboard(client, commissioner, force_user):
+    draft = MeetingFactory(status=Meeting.Status.DRAFT, date=datetime.date(2022, 5, 3))
+    ActionFactory(origin_item=AgendaItemFactory(meeting=draft), reference="2022-05-DRAFT")
+    client.force_login(commissioner)
+    assert "2022-05-DRAFT" in get(client, reverse("home"))[0]
+
+    client.force_login(force_user)
+    assert "2022-05-DRAFT" not in get(client, reverse("home"))[0]
+
+
+def test_the_filters_are_part_of_what_is_cached(client, officer, action):
+    ActionFactory(origin_item=action.origin_item, reference="2022-03-02", description="Drones")
+    client.force_login(officer)
+    everything = get(client, reverse("home"))[0]
+    drones = get(client, reverse("home") + "?q=Drones")[0]
+    assert "2022-03-01" in everything and "2022-03-02" in everything
+    assert "2022-03-02" in drones and "2022-03-01" not in drones
+
+
+def test_the_minutes_follow_an_edit_and_differ_by_role(client, officer, force_user, action):
+    meeting = action.origin_meeting
+    client.force_login(officer)
+    officers_page = get(client, meeting.get_absolute_url())[0]
+    assert 'id="change-history"' in officers_page
+
+    item = action.origin_item
+    item.title = "Hate crime"
+    item.save()
+    assert "Hate crime" in get(client, meeting.get_absolute_url())[0]
+
+    client.force_login(force_user)
+    forces_page = get(client, meeting.get_absolute_url())[0]
+    assert "Hate crime" in forces_page
+    assert 'id="change-history"' not in forces_page
+
+
+def test_published_minutes_are_cached_and_gone_once_reopened(client, officer):
+    meeting = MeetingFactory(status=Meeting.Status.PUBLISHED)
+    AgendaItemFactory(meeting=meeting, title="Road safety")
+    url = reverse("public:detail", args=[meeting.pk])
+    first, rendered_queries = get(client, url)
+    again, cached_queries = get(client, url)
+    assert "Road safety" in again and again == first
+    assert cached_queries < rendered_queries
+
+    meeting_reopen(meeting=meeting, user=officer, reason="A correction to item 1.")
+    assert client.get(url).status_code == 404
+
+
+def test_writes_that_send_no_save_signal_still_change_the_content(db):
+    meeting = MeetingFactory()
+    before = caching._local_version
+    AgendaItem.objects.bulk_create([AgendaItem(meeting=meeting, title="Bulk", position=1)])
+    assert caching._local_version != before
+
+
+def test_signing_in_leaves_the_content_as_it_was(client, django_capture_on_commit_callbacks):
+    user = UserFactory(username="reader", groups=[roles.OPCC])
+    user.set_password("a long enough password")
+    user.save()
+    version, local = caching.content_version(), caching._local_version
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.login(username="reader", password="a long enough password")
+    assert (caching.content_version(), caching._local_version) == (version, local)
+
+
+def test_a_change_of_role_changes_the_content(db, django_capture_on_commit_callbacks):
+    user = UserFactory(username="reader")
+    version = caching.content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        user.groups.add(Group.objects.get(name=roles.FORCE))
+    assert caching.content_version() == version + 1
+
+
+def test_the_content_version_starts_again_after_its_row_is_lost(db):
+    ContentVersion.objects.all().delete()
+    assert caching.content_version() == 0
+    caching._raise_committed_version()
+    assert caching.content_version() == 1
+    assert Action.objects.count() == 0  # nothing else was touched
