@@ -6,8 +6,8 @@ or a reopened meeting is a 404 whoever asks, and nothing links into the signed-i
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 
 from assurance.caching import fragment
 from meetings.minutes import with_minutes_header
@@ -52,27 +52,25 @@ def meeting_list(request):
 
 @login_not_required
 def meeting_detail(request, pk):
-    """A published meeting's minutes as the public reads them."""
-    meeting = _public_meeting(pk)
+    """A published meeting's minutes as the public reads them.
 
-    def minutes_body() -> str:
+    The whole page is the same for every reader until the records change, so it is kept in the
+    page cache (assurance.caching) as it was sent; reopening the meeting changes the records,
+    and the next request finds no page kept and gets the 404."""
+
+    def page() -> bytes:
+        meeting = _public_meeting(pk)
         minutes = public_minutes(meeting)
         context = {
             "meeting": meeting,
             "minutes": minutes,
             "public": True,
-            "pdf": False,
             # Meetings the minutes mention are linked (to their public page) once published.
             "readable_meeting_ids": published_ids(minutes.referenced_meeting_ids),
         }
-        return render_to_string("includes/minutes_body.html", context, request)
+        return render(request, "public/meeting_detail.html", context).content
 
-    # The same for every reader until the records change (assurance.caching).
-    context = {
-        "meeting": meeting,
-        "minutes_body": fragment("public-minutes", pk, build=minutes_body),
-    }
-    return render(request, "public/meeting_detail.html", context)
+    return HttpResponse(fragment("public-minutes", pk, build=page))
 
 
 @login_not_required
