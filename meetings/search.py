@@ -1,6 +1,8 @@
 """Search across meetings, agenda items and actions, behind one function: ``search``.
 
-On PostgreSQL it is full-text search (English stemming, ranking, highlighted headlines); on
+On PostgreSQL it is full-text search (English stemming, ranking, highlighted headlines) over
+search vectors stored in each table and indexed with GIN, so its cost follows the number of
+hits returned (at most MAX_HITS_PER_KIND of each kind), not the size of the archive; on
 SQLite every word must appear somewhere (``icontains``) and the snippet is cut around the first
 match. Either way the results are only what the user may read (``visible_to``), and the snippet
 is escaped before the matches are wrapped in ``<mark>``, so no text a user typed reaches the
@@ -10,18 +12,24 @@ page as HTML.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape as html_escape
 
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import Exists, Expression, F, Func, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import Action, ActionUpdate
 from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Topic
-from meetings.numbering import number_items, ordered_tree
+from meetings.numbering import agenda_numbers
 
 # The most hits of each kind (meetings, items, actions, updates) a search returns: the page
 # stays readable and its cost bounded; the filters narrow a search that reaches it.
@@ -35,6 +43,21 @@ TAG_STAND_INS = {"<": "\x04", ">": "\x05"}
 CONFIG = "english"
 
 ITEM_TEXT_FIELDS = ("title", "background", "questions", "minutes")
+# Left out of the rows a PostgreSQL search fetches: only the headline reads them.
+ITEM_LONG_TEXTS = ("background", "questions", "minutes")
+
+# What PostgreSQL searches in each model, and each field's weight. The vectors are stored, not
+# built per search: the migrations meetings/0005_search_vectors and actions/0005_search_vectors
+# add a generated ``search_vector`` column with a GIN index to each table, from this same
+# expression (tests/test_search_index.py checks that they agree: change both together).
+# A stored column rather than an index on the expression: ranking reads the vector too, which
+# an expression index cannot give back, so each matching row would be parsed again.
+SEARCH_WEIGHTS = {
+    Meeting: (("title", "A"), ("focus", "B"), ("venue", "C")),
+    AgendaItem: (("title", "A"), ("questions", "B"), ("background", "B"), ("minutes", "C")),
+    Action: (("description", "B"),),
+    ActionUpdate: (("note", "C"),),
+}
 
 
 @dataclass(frozen=True)
@@ -82,22 +105,6 @@ def search(
     return _hits(*found)
 
 
-def agenda_numbers(meeting_ids: Iterable[int]) -> tuple[dict[int, str], dict[int, int]]:
-    """Every item's agenda number, and its place in reading order within its meeting, for all
-    items of the given meetings: one query."""
-    by_meeting: dict[int, list[AgendaItem]] = {}
-    for item in AgendaItem.objects.filter(meeting_id__in=set(meeting_ids)).only(
-        "pk", "meeting_id", "parent_id", "position", "printed_number"
-    ):
-        by_meeting.setdefault(item.meeting_id, []).append(item)
-    numbers: dict[int, str] = {}
-    places: dict[int, int] = {}
-    for meeting_items in by_meeting.values():
-        numbers |= number_items(meeting_items)
-        places |= {item.pk: place for place, (item, _) in enumerate(ordered_tree(meeting_items))}
-    return numbers, places
-
-
 # --- What may be searched ------------------------------------------------------------------
 
 
@@ -128,7 +135,7 @@ def _plain(text: F | Concat) -> Func:
     """The text with < and > swapped for stand-ins. PostgreSQL's parser reads anything like an
     HTML tag as markup: it leaves it out of the vector and the headline (and skips everything
     between <script> and </script>). Minutes are plain text: what the user typed is searched,
-    and shown escaped, as typed."""
+    and shown escaped, as typed. The stored vectors' SQL (see SEARCH_WEIGHTS) does the same."""
     for character, stand_in in TAG_STAND_INS.items():
         text = Replace(text, Value(character), Value(stand_in), output_field=TextField())
     return text
@@ -144,17 +151,52 @@ def _joined(*fields: str) -> Func:
     return _plain(Concat(*parts[:-1], output_field=TextField()))
 
 
-def _postgres_matches(query, meetings, items, actions, updates):
-    from django.contrib.postgres.search import (
-        SearchHeadline,
-        SearchQuery,
-        SearchRank,
-        SearchVector,
+class StoredVector(Expression):
+    """The ``search_vector`` column of the queryset's own table (PostgreSQL only; see
+    SEARCH_WEIGHTS). Django's models do not declare it, so it is referenced like a column
+    (``Col``): the table's alias is taken when the expression joins a query and follows that
+    query when it becomes a subquery and is relabelled."""
+
+    column = "search_vector"
+
+    def __init__(self, alias: str | None = None):
+        super().__init__(output_field=SearchVectorField())
+        self.alias = alias
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        return StoredVector(query.get_initial_alias())
+
+    def relabeled_clone(self, relabels):
+        return StoredVector(relabels.get(self.alias, self.alias))
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.alias)
+        return f"{table}.{connection.ops.quote_name(self.column)}", []
+
+    def get_group_by_cols(self):
+        return [self]
+
+
+def _best_matches(queryset: QuerySet, query: SearchQuery) -> QuerySet:
+    """The best ``MAX_HITS_PER_KIND`` rows of ``queryset`` matching ``query``, best first, as
+    a query of their ids. The stored vector's GIN index finds the matches, and ranking reads
+    the stored vector: nothing is parsed per row, whatever the size of the archive."""
+    document = StoredVector()
+    return (
+        queryset.alias(document=document)
+        .filter(document=query)
+        .annotate(rank=SearchRank(document, query))
+        .order_by("-rank", "pk")
+        .values("pk")[:MAX_HITS_PER_KIND]
     )
 
+
+def _postgres_matches(query, meetings, items, actions, updates):
     search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
 
-    def matching(queryset, vector, text: Concat):
+    def matching(scope: QuerySet, text: Func, related: tuple[str, ...], deferred=()):
+        # Two steps in one query: the subquery ranks every match and keeps the best; only
+        # those rows get a headline, which re-parses the whole text and is the costly part.
         headline = SearchHeadline(
             text,
             search_query,
@@ -167,38 +209,32 @@ def _postgres_matches(query, meetings, items, actions, updates):
             fragment_delimiter=" … ",
         )
         return (
-            queryset.annotate(document=vector)
-            .filter(document=search_query)
-            .annotate(rank=SearchRank(vector, search_query), headline=headline)
-            .order_by("-rank", "pk")[:MAX_HITS_PER_KIND]
+            scope.model._default_manager.filter(pk__in=_best_matches(scope, search_query))
+            .select_related(*related)
+            .defer(*deferred)
+            .annotate(rank=SearchRank(StoredVector(), search_query), headline=headline)
+            .order_by("-rank", "pk")
         )
 
-    def vector(*weighted: tuple[str, str]):
-        combined = None
-        for field, weight in weighted:
-            part = SearchVector(_plain(F(field)), weight=weight, config=CONFIG)
-            combined = part if combined is None else combined + part
-        return combined
-
-    found_meetings = matching(
-        meetings,
-        vector(("title", "A"), ("focus", "B"), ("venue", "C")),
-        _joined("title", "focus", "venue"),
-    )
+    found_meetings = matching(meetings, _joined("title", "focus", "venue"), ())
     found_items = matching(
-        items.select_related("meeting").defer("background", "questions", "minutes"),
-        vector(("title", "A"), ("questions", "B"), ("background", "B"), ("minutes", "C")),
+        items,
         _joined(*ITEM_TEXT_FIELDS),
+        ("meeting",),
+        deferred=ITEM_LONG_TEXTS,
     )
+    # An action's hit shows its origin item's number and title, never the item's long texts.
     found_actions = matching(
-        actions.select_related("origin_meeting", "origin_item"),
-        vector(("description", "B")),
+        actions,
         _joined("description"),
+        ("origin_meeting", "origin_item"),
+        deferred=tuple(f"origin_item__{field}" for field in ITEM_LONG_TEXTS),
     )
     found_updates = matching(
-        updates.select_related("action__origin_meeting", "action__origin_item"),
-        vector(("note", "C")),
+        updates,
         _joined("note"),
+        ("action__origin_meeting", "action__origin_item"),
+        deferred=tuple(f"action__origin_item__{field}" for field in ITEM_LONG_TEXTS),
     )
 
     def snippets(rows):
@@ -214,6 +250,8 @@ def _postgres_matches(query, meetings, items, actions, updates):
 
 def _from_markers(headline: str) -> SafeString:
     """PostgreSQL's headline, escaped, with the text between the markers in <mark>."""
+    for character, stand_in in TAG_STAND_INS.items():
+        headline = headline.replace(stand_in, character)
     html, inside = [], False
     for part in re.split(f"([{START}{STOP}])", " ".join(headline.split())):
         if part == START:
@@ -221,9 +259,10 @@ def _from_markers(headline: str) -> SafeString:
         elif part == STOP:
             inside = False
         elif part:
-            for character, stand_in in TAG_STAND_INS.items():
-                part = part.replace(stand_in, character)
-            html.append(f"<mark>{escape(part)}</mark>" if inside else escape(part))
+            # The standard library's escape, as Django's does, without its lazy-string wrapper:
+            # a page of hits escapes a few thousand pieces.
+            text = html_escape(part)
+            html.append(f"<mark>{text}</mark>" if inside else text)
     return mark_safe("".join(html))  # every piece of text is escaped above
 
 
@@ -310,7 +349,7 @@ def _hits(found_meetings, found_items, found_actions, found_updates) -> list[Sea
     meeting_ids = {item.meeting_id for item, _, _ in found_items}
     meeting_ids |= {action.origin_meeting_id for action, _, _ in found_actions}
     meeting_ids |= {update.action.origin_meeting_id for update, _, _ in found_updates}
-    numbers, _places = agenda_numbers(meeting_ids) if meeting_ids else ({}, {})
+    numbers, _places = agenda_numbers(meeting_ids)
 
     hits = [
         SearchHit(
