@@ -20,7 +20,6 @@ from actions.tracking import (
     action_rows,
     for_listing,
     horizon_for,
-    item_numbers,
     last_assurance,
     readable_meeting_ids,
     recent_updates,
@@ -28,6 +27,7 @@ from actions.tracking import (
 from assurance import roles
 from assurance.caching import fragment
 from assurance.permissions import has_role
+from meetings.numbering import agenda_numbers
 
 ROLES = (roles.OPCC, roles.COMMISSIONER, roles.FORCE)
 PAGE_SIZE = 25
@@ -194,7 +194,9 @@ def action_export(request):
     actions = filter_actions(Action.objects.visible_to(user), form.filters, horizon)
     rows = list(for_listing(actions, user).prefetch_related(None).values(*EXPORT_VALUES))
     owners = _owners_by_action(actions)
-    numbers = item_numbers({row["origin_meeting_id"] for row in rows if row["origin_item_id"]})
+    numbers, _places = agenda_numbers(
+        {row["origin_meeting_id"] for row in rows if row["origin_item_id"]}
+    )
 
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="actions-{horizon.today:%Y-%m-%d}.csv"'

@@ -8,7 +8,6 @@ user reads them in, their agenda numbers), each loaded in a fixed number of quer
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionUpdate, Status
 from meetings.models import AgendaItem, AssuranceLevel, Meeting
-from meetings.numbering import number_items, ordered_tree
+from meetings.numbering import agenda_numbers, number_items, ordered_tree
 
 RECENTLY_CLOSED_DAYS = 90
 
@@ -95,26 +94,13 @@ class ActionRow:
     origin_number: str | None
 
 
-def item_numbers(meeting_ids: Iterable[int]) -> dict[int, str]:
-    """The agenda number of every item of these meetings, by item pk, in one query."""
-    meeting_ids = set(meeting_ids)
-    numbers: dict[int, str] = {}
-    if meeting_ids:
-        items_by_meeting: dict[int, list[AgendaItem]] = defaultdict(list)
-        for item in AgendaItem.objects.filter(meeting_id__in=meeting_ids).only(
-            "pk", "meeting_id", "parent_id", "position", "printed_number"
-        ):
-            items_by_meeting[item.meeting_id].append(item)
-        for items in items_by_meeting.values():
-            numbers |= number_items(items)
-    return numbers
-
-
 def action_rows(actions: Iterable[Action]) -> list[ActionRow]:
     """Number each action's origin item within its meeting's agenda: every item of the origin
     meetings is fetched in one query, whatever the number of actions."""
     actions = list(actions)
-    numbers = item_numbers(action.origin_meeting_id for action in actions if action.origin_item_id)
+    numbers, _places = agenda_numbers(
+        action.origin_meeting_id for action in actions if action.origin_item_id
+    )
     return [ActionRow(action, numbers.get(action.origin_item_id)) for action in actions]
 
 
