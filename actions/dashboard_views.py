@@ -48,55 +48,76 @@ def _listing(request, actions):
     }
 
 
-def dashboard(request):
-    """Counts, the next meeting, the last meeting's assurance, the outstanding actions
-    (filtered and paged) and the latest updates; rendered once per change of the records for
-    each user, day and query string (``assurance.caching``)."""
+def _page_for_user(request, *, title: str, body_template: str, build_context) -> HttpResponse:
+    """The page around its content. The content is rendered from ``build_context()`` once per
+    change of the records for each user, day (what is overdue) and query string, and kept in
+    the page cache (``assurance.caching``); the page around it carries the user's CSRF token,
+    so it is rendered each time."""
     user = request.user
     if not has_role(user, *ROLES):
-        body = render_to_string("actions/dashboard_body.html", {"has_role": False}, request)
-        return render(request, "actions/dashboard.html", {"body": body})
-    today = timezone.localdate()
+        body = render_to_string(body_template, {"has_role": False}, request)
+        return render(request, "actions/page.html", {"title": title, "body": body})
+
+    def build() -> tuple[str, bool]:
+        context = build_context()
+        return render_to_string(body_template, context, request), bool(context["form"].errors)
+
     body, has_errors = fragment(
-        "dashboard",
+        body_template,
         user.pk,
-        today,
+        timezone.localdate(),
         sorted(request.GET.lists()),
-        build=lambda: _dashboard_body(request),
+        build=build,
     )
-    return render(request, "actions/dashboard.html", {"body": body, "has_errors": has_errors})
+    return render(
+        request, "actions/page.html", {"title": title, "body": body, "has_errors": has_errors}
+    )
 
 
-def _dashboard_body(request) -> tuple[str, bool]:
-    user = request.user
-    horizon = horizon_for(user)
-    visible = Action.objects.visible_to(user)
-    form = ActionFilterForm(request.GET or None, user=user, outstanding_only=True)
-    outstanding = filter_actions(visible.outstanding(), form.filters, horizon)
-    context = {
-        "has_role": True,
-        "form": form,
-        "horizon": horizon,
-        "tiles": count_tiles(visible, horizon),
-        "assurance": last_assurance(user, horizon.today),
-        "updates": recent_updates(visible),
-        # The same actions in the log and the export: outstanding unless a status is chosen.
-        "log_status": form.filters.get("status", ANY_OUTSTANDING),
-    }
-    context |= _listing(request, outstanding)
-    body = render_to_string("actions/dashboard_body.html", context, request)
-    return body, bool(form.errors)
+def dashboard(request):
+    """Counts, the next meeting, the last meeting's assurance, the outstanding actions
+    (filtered and paged) and the latest updates."""
+
+    def context() -> dict:
+        user = request.user
+        horizon = horizon_for(user)
+        visible = Action.objects.visible_to(user)
+        form = ActionFilterForm(request.GET or None, user=user, outstanding_only=True)
+        outstanding = filter_actions(visible.outstanding(), form.filters, horizon)
+        return {
+            "has_role": True,
+            "form": form,
+            "horizon": horizon,
+            "tiles": count_tiles(visible, horizon),
+            "assurance": last_assurance(user, horizon.today),
+            "updates": recent_updates(visible),
+            # The same actions in the log and the export: outstanding unless a status is chosen.
+            "log_status": form.filters.get("status", ANY_OUTSTANDING),
+        } | _listing(request, outstanding)
+
+    return _page_for_user(
+        request,
+        title="Dashboard",
+        body_template="actions/dashboard_body.html",
+        build_context=context,
+    )
 
 
 def action_log(request):
     """Every action the user may read, closed and withdrawn included; filtered and paged."""
-    user = request.user
-    if not has_role(user, *ROLES):
-        return render(request, "actions/action_log.html", {"has_role": False})
-    form = ActionFilterForm(request.GET or None, user=user)
-    actions = filter_actions(Action.objects.visible_to(user), form.filters, horizon_for(user))
-    context = {"has_role": True, "form": form} | _listing(request, actions)
-    return render(request, "actions/action_log.html", context)
+
+    def context() -> dict:
+        user = request.user
+        form = ActionFilterForm(request.GET or None, user=user)
+        actions = filter_actions(Action.objects.visible_to(user), form.filters, horizon_for(user))
+        return {"has_role": True, "form": form} | _listing(request, actions)
+
+    return _page_for_user(
+        request,
+        title="Action log",
+        body_template="actions/action_log_body.html",
+        build_context=context,
+    )
 
 
 CSV_HEADER = (

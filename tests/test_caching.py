@@ -175,3 +175,14 @@ def test_the_content_version_starts_again_after_its_row_is_lost(db):
     caching._raise_committed_version()
     assert caching.content_version() == 1
     assert Action.objects.count() == 0  # nothing else was touched
+
+
+def test_the_action_log_is_kept_until_an_action_is_added(client, officer, action):
+    client.force_login(officer)
+    assert "2022-03-01" in get(client, reverse("actions:log"))[0]
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("actions:log"))
+    assert not [query for query in queries if "actions_" in query["sql"]]
+
+    ActionFactory(origin_item=action.origin_item, reference="2022-03-02")
+    assert "2022-03-02" in get(client, reverse("actions:log"))[0]
