@@ -388,4 +388,4 @@ def test_the_page_costs_the_same_queries_for_2_updates_as_for_40(client, request
     client.get(detail_url(few))  # warm the session
     few_count = queries_for(client, detail_url(few))
     assert queries_for(client, detail_url(many)) == few_count
-    assert few_count <= 18  # incl. the session save and, for the OPCC, the change history
+    assert few_count <= 10  # incl., for the OPCC, the change history

@@ -56,7 +56,7 @@ def test_the_floor_page_makes_no_queries_of_its_own(client, officer):
             clear_url_caches()
     assert response.status_code == 200
     assert b"Benchmark floor" in response.content
-    # The session (read, then saved on every request) and the signed-in user: nothing else.
+    # The session (read, and saved when its expiry is pushed on) and the signed-in user only.
     for query in queries:
         sql = query["sql"]
         assert "django_session" in sql or "auth_user" in sql or "SAVEPOINT" in sql, sql

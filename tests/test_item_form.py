@@ -603,9 +603,10 @@ def test_saving_costs_a_bounded_number_of_queries(signed_in, meeting, offices):
     data = item_form_data(
         title="Renamed", version=item.version, actions=[existing_row(a) for a in actions]
     )
+    signed_in.get(edit_url(item))  # warm the session
     with CaptureQueriesContext(connection) as queries:
         assert signed_in.post(edit_url(item), data).status_code == 302
-    assert len(queries) <= 36  # incl. the session save and the audit history rows
+    assert len(queries) <= 32  # incl. the audit history rows
 
 
 def test_an_item_is_still_numbered_by_the_tree_after_saving(signed_in, meeting):
