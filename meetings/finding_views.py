@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -21,7 +22,8 @@ from actions.models import Action
 from assurance import roles
 from meetings.calendar import meetings_calendar
 from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Topic
-from meetings.search import MAX_HITS_PER_KIND, agenda_numbers, search
+from meetings.numbering import agenda_numbers
+from meetings.search import HITS_PER_PAGE, MAX_HITS_PER_KIND, find_matches, hits_for
 
 
 def has_a_role(user) -> bool:
@@ -95,14 +97,17 @@ class SearchForm(forms.Form):
 
 
 def search_page(request):
-    """``meetings:search``: search every meeting the user may read; results best first."""
+    """``meetings:search``: search every meeting the user may read; results best first, a page
+    at a time. Every match is found and ordered cheaply (``find_matches``); only the page's
+    hits get snippets, rows and numbers (``hits_for``), so a page costs the same however many
+    matched."""
     user = request.user
     years = [day.year for day in Meeting.objects.visible_to(user).dates("date", "year", "DESC")]
     # An empty query string is a first visit: show the form without complaining.
     form = SearchForm(request.GET or None, years=years)
-    hits = None
+    context = {"form": form, "hits": None, "has_role": has_a_role(user)}
     if form.is_bound and form.is_valid():
-        hits = search(
+        matches = find_matches(
             form.cleaned_data["q"],
             user=user,
             kind=form.cleaned_data["kind"] or None,
@@ -110,21 +115,17 @@ def search_page(request):
             topic=form.cleaned_data["topic"],
             area=form.cleaned_data["area"],
         )
-    counts = {}
-    for hit in hits or []:
-        counts[hit.kind] = counts.get(hit.kind, 0) + 1
-    return render(
-        request,
-        "meetings/search.html",
-        {
-            "form": form,
-            "hits": hits,
-            "counts": counts,
-            "capped": any(count >= MAX_HITS_PER_KIND for count in counts.values()),
+        page = Paginator(matches.keys, HITS_PER_PAGE).get_page(request.GET.get("page"))
+        context |= {
+            "hits": hits_for(page.object_list, form.cleaned_data["q"]),
+            "page_obj": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            # Of every match, not only the page's.
+            "counts": matches.counts,
+            "capped": matches.capped,
             "max_hits": MAX_HITS_PER_KIND,
-            "has_role": has_a_role(user),
-        },
-    )
+        }
+    return render(request, "meetings/search.html", context)
 
 
 # --- Calendar --------------------------------------------------------------------------------

@@ -1,17 +1,23 @@
-"""Search across meetings, agenda items and actions, behind one function: ``search``.
+"""Search across meetings, agenda items and actions, in two steps: ``find_matches`` finds and
+orders every match (up to MAX_HITS_PER_KIND of each kind) as small keys, and ``hits_for`` turns
+the keys of one page into hits with their snippets, related rows and agenda numbers; ``search``
+does both for every match.
 
 On PostgreSQL it is full-text search (English stemming, ranking, highlighted headlines) over
-search vectors stored in each table and indexed with GIN, so its cost follows the number of
-hits returned (at most MAX_HITS_PER_KIND of each kind), not the size of the archive; on
-SQLite every word must appear somewhere (``icontains``) and the snippet is cut around the first
-match. Either way the results are only what the user may read (``visible_to``), and the snippet
-is escaped before the matches are wrapped in ``<mark>``, so no text a user typed reaches the
-page as HTML.
+search vectors stored in each table and indexed with GIN; on SQLite every word must appear
+somewhere (``icontains``) and the snippet is cut around the first match. Finding costs little
+per match (ids, ranks and dates); headlines, rows and numbers are made only for the page shown,
+so a page costs the same whatever the number of matches. Either way the results are only what
+the user may read (``visible_to``), and the snippet is escaped before the matches are wrapped in
+``<mark>``, so no text a user typed reaches the page as HTML.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape as html_escape
 
@@ -31,9 +37,11 @@ from actions.models import Action, ActionUpdate
 from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Topic
 from meetings.numbering import agenda_numbers
 
-# The most hits of each kind (meetings, items, actions, updates) a search returns: the page
-# stays readable and its cost bounded; the filters narrow a search that reaches it.
+# The most matches of each kind (meetings, items, actions, updates) a search finds: its cost
+# stays bounded; the filters narrow a search that reaches it.
 MAX_HITS_PER_KIND = 100
+# Hits on a page of results.
+HITS_PER_PAGE = 20
 # Words around the first match in a snippet (SQLite) or in each fragment (PostgreSQL).
 SNIPPET_CHARS_BEFORE = 80
 SNIPPET_CHARS_AFTER = 200
@@ -42,6 +50,7 @@ START, STOP = "\x02", "\x03"
 TAG_STAND_INS = {"<": "\x04", ">": "\x05"}
 CONFIG = "english"
 
+MEETING_TEXT_FIELDS = ("title", "focus", "venue")
 ITEM_TEXT_FIELDS = ("title", "background", "questions", "minutes")
 # Left out of the rows a PostgreSQL search fetches: only the headline reads them.
 ITEM_LONG_TEXTS = ("background", "questions", "minutes")
@@ -59,6 +68,48 @@ SEARCH_WEIGHTS = {
     ActionUpdate: (("note", "C"),),
 }
 
+KIND_ORDER = {"meeting": 0, "item": 1, "action": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One match, as little as ordering needs: a search finds up to a few hundred, and only
+    the page shown becomes hits (``hits_for``)."""
+
+    kind: str  # "meeting", "item" or "action"
+    pk: int
+    rank: float
+    meeting_date: datetime.date  # the meeting's, the item's meeting's or the action's origin
+    meeting_pk: int
+    order: int  # its place among the matches of its kind: the last tie-breaker
+    update_pk: int | None = None  # an action matched better by this update's note
+
+    @property
+    def sort_key(self) -> tuple:
+        # Best rank first; then the newest meeting; then meeting, items, actions; then the
+        # order each kind's query gave. Total, so every page of a search agrees.
+        return (
+            -self.rank,
+            -self.meeting_date.toordinal(),
+            -self.meeting_pk,
+            KIND_ORDER[self.kind],
+            self.order,
+        )
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Every match of a search, best first, with whether a kind reached MAX_HITS_PER_KIND
+    (so better-narrowed searches may find more)."""
+
+    keys: list[Match]
+    capped: bool = False
+
+    @property
+    def counts(self) -> Counter:
+        """How many matches of each kind: "meeting", "item", "action"."""
+        return Counter(match.kind for match in self.keys)
+
 
 @dataclass(frozen=True)
 class SearchHit:
@@ -74,11 +125,142 @@ class SearchHit:
     restricted: bool = False
     context: str = ""  # for an action: the item it arose at, and whether an update matched
 
-    @property
-    def sort_key(self) -> tuple:
-        # Best rank first; then the newest meeting; then meeting, items, actions.
-        kind_order = {"meeting": 0, "item": 1, "action": 2}[self.kind]
-        return (-self.rank, -self.meeting.date.toordinal(), -self.meeting.pk, kind_order)
+
+def find_matches(
+    query: str,
+    *,
+    user,
+    kind: str | None = None,
+    year: int | None = None,
+    topic: Topic | None = None,
+    area: LocalPolicingArea | None = None,
+) -> Matches:
+    """The meetings, agenda items and actions matching ``query`` that ``user`` may read,
+    narrowed by meeting kind, year, topic and local policing area; best matches first.
+
+    Four queries, one per kind (meetings, items, actions, updates), each returning at most
+    MAX_HITS_PER_KIND small rows.
+    """
+    query = query.strip()
+    if not query:
+        return Matches([])
+    meetings, items, actions = _scopes(user, kind=kind, year=year, topic=topic, area=area)
+    updates = ActionUpdate.objects.filter(action__in=actions)
+    if connection.vendor == "postgresql":
+        keys = _postgres_keys(SearchQuery(query, search_type="websearch", config=CONFIG))
+    else:
+        keys = _text_keys(_terms(query))
+    found = {
+        "meeting": keys(meetings, MEETING_TEXT_FIELDS, "", ("-date", "-pk")),
+        "item": keys(items, ITEM_TEXT_FIELDS, "meeting", ("-meeting__date", "position", "pk")),
+        "action": keys(
+            actions, ("description",), "origin_meeting", ("-origin_meeting__date", "reference")
+        ),
+        "update": keys(
+            updates,
+            ("note",),
+            "action__origin_meeting",
+            ("-created_at", "-pk"),
+            extra=("action_id",),
+        ),
+    }
+    capped = any(len(rows) >= MAX_HITS_PER_KIND for rows in found.values())
+
+    matches = [
+        Match(kind, pk, rank, date, meeting_pk, order)
+        for kind in ("meeting", "item")
+        for order, (pk, rank, date, meeting_pk) in enumerate(found[kind])
+    ]
+    # An action matches through its description or through the note of one of its updates:
+    # one match per action, the better one (the description's when they tie).
+    best: dict[int, tuple[float, datetime.date, int, int | None]] = {}
+    candidates = [(pk, rank, date, meeting, None) for pk, rank, date, meeting in found["action"]]
+    candidates += [
+        (action_pk, rank, date, meeting, pk)
+        for pk, rank, date, meeting, action_pk in found["update"]
+    ]
+    for action_pk, rank, date, meeting_pk, update_pk in candidates:
+        if action_pk not in best or rank > best[action_pk][0]:
+            best[action_pk] = (rank, date, meeting_pk, update_pk)
+    matches += [
+        Match("action", action_pk, rank, date, meeting_pk, order, update_pk)
+        for order, (action_pk, (rank, date, meeting_pk, update_pk)) in enumerate(best.items())
+    ]
+    matches.sort(key=lambda match: match.sort_key)
+    return Matches(matches, capped=capped)
+
+
+def hits_for(matches: Sequence[Match], query: str) -> list[SearchHit]:
+    """The hits for ``matches`` (one page of a ``find_matches``), in the same order, with their
+    snippets, meetings and agenda numbers. At most five queries, whatever the number."""
+    ids: dict[str, list[int]] = defaultdict(list)
+    for match in matches:
+        ids[match.kind].append(match.pk)
+        if match.update_pk is not None:
+            ids["update"].append(match.update_pk)
+    if connection.vendor == "postgresql":
+        rows = _postgres_rows(SearchQuery(query.strip(), search_type="websearch", config=CONFIG))
+    else:
+        rows = _text_rows(_terms(query))
+    meetings = rows(Meeting.objects.all(), MEETING_TEXT_FIELDS, ids["meeting"])
+    items = rows(
+        AgendaItem.objects.select_related("meeting"),
+        ITEM_TEXT_FIELDS,
+        ids["item"],
+        headline_only=ITEM_LONG_TEXTS,
+    )
+    actions = rows(
+        Action.objects.select_related("origin_meeting", "origin_item").defer(
+            *(f"origin_item__{field}" for field in ITEM_LONG_TEXTS)
+        ),
+        ("description",),
+        ids["action"],
+    )
+    # Only the snippet of an update is shown: its action is the hit.
+    updates = rows(
+        ActionUpdate.objects.only("pk", "note"), ("note",), ids["update"], headline_only=("note",)
+    )
+
+    meeting_ids = {item.meeting_id for item, _ in items.values()}
+    meeting_ids |= {action.origin_meeting_id for action, _ in actions.values()}
+    numbers, _places = agenda_numbers(meeting_ids)
+
+    hits = []
+    for match in matches:
+        # A row deleted since it was found is left out.
+        if match.kind == "meeting" and match.pk in meetings:
+            meeting, snippet = meetings[match.pk]
+            hits.append(
+                SearchHit(
+                    kind="meeting",
+                    kind_label="Meeting",
+                    title=meeting.title,
+                    meeting=meeting,
+                    url=meeting.get_absolute_url(),
+                    snippet=snippet,
+                    rank=match.rank,
+                )
+            )
+        elif match.kind == "item" and match.pk in items:
+            item, snippet = items[match.pk]
+            hits.append(
+                SearchHit(
+                    kind="item",
+                    kind_label="Agenda item",
+                    title=f"{numbers.get(item.pk, '')} {item.title}".strip(),
+                    meeting=item.meeting,
+                    url=item.get_absolute_url(),
+                    snippet=snippet,
+                    rank=match.rank,
+                    restricted=item.restricted,
+                )
+            )
+        elif match.kind == "action" and match.pk in actions:
+            action, snippet = actions[match.pk]
+            if match.update_pk is not None:
+                _update, snippet = updates.get(match.update_pk, (None, snippet))
+            hits.append(_action_hit(action, snippet, match, numbers))
+    return hits
 
 
 def search(
@@ -90,19 +272,34 @@ def search(
     topic: Topic | None = None,
     area: LocalPolicingArea | None = None,
 ) -> list[SearchHit]:
-    """The meetings, agenda items and actions matching ``query`` that ``user`` may read,
-    narrowed by meeting kind, year, topic and local policing area; best matches first.
+    """Every hit of ``find_matches``, best first (the search page shows a page at a time).
 
     Issues a fixed number of queries whatever the number of hits.
     """
-    query = query.strip()
-    if not query:
-        return []
-    meetings, items, actions = _scopes(user, kind=kind, year=year, topic=topic, area=area)
-    updates = ActionUpdate.objects.filter(action__in=actions)
-    engine = _postgres_matches if connection.vendor == "postgresql" else _text_matches
-    found = engine(query, meetings, items, actions, updates)
-    return _hits(*found)
+    matches = find_matches(query, user=user, kind=kind, year=year, topic=topic, area=area)
+    return hits_for(matches.keys, query)
+
+
+def _action_hit(action: Action, snippet: SafeString, match: Match, numbers) -> SearchHit:
+    """An action's hit: its reference, and the item and meeting it arose at."""
+    origin = action.origin_item
+    context = "Arose at"
+    if origin is not None:
+        context += f" item {numbers.get(origin.pk, '')} {origin.title},".replace("  ", " ")
+    context += f" {action.origin_meeting.title}."
+    if match.update_pk is not None:
+        context += " Matched in an update."
+    return SearchHit(
+        kind="action",
+        kind_label="Action",
+        title=action.reference,
+        meeting=action.origin_meeting,
+        url=action.get_absolute_url(),
+        snippet=snippet,
+        rank=match.rank,
+        restricted=origin is not None and origin.restricted,
+        context=context,
+    )
 
 
 # --- What may be searched ------------------------------------------------------------------
@@ -177,28 +374,39 @@ class StoredVector(Expression):
         return [self]
 
 
-def _best_matches(queryset: QuerySet, query: SearchQuery) -> QuerySet:
-    """The best ``MAX_HITS_PER_KIND`` rows of ``queryset`` matching ``query``, best first, as
-    a query of their ids. The stored vector's GIN index finds the matches, and ranking reads
-    the stored vector: nothing is parsed per row, whatever the size of the archive."""
-    document = StoredVector()
-    return (
-        queryset.alias(document=document)
-        .filter(document=query)
-        .annotate(rank=SearchRank(document, query))
-        .order_by("-rank", "pk")
-        .values("pk")[:MAX_HITS_PER_KIND]
-    )
+def _meeting_paths(meeting: str) -> tuple[str, str]:
+    """The lookups of a row's meeting's date and pk: its own for a meeting (``meeting`` is
+    ""), else through the relation named ``meeting``."""
+    return ("date", "pk") if not meeting else (f"{meeting}__date", f"{meeting}__pk")
 
 
-def _postgres_matches(query, meetings, items, actions, updates):
-    search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+def _postgres_keys(search_query: SearchQuery):
+    """Each kind's matches as (pk, rank, meeting date, meeting pk, *extra) rows, best first,
+    at most MAX_HITS_PER_KIND. The stored vector's GIN index finds the matches, and ranking
+    reads the stored vector: nothing is parsed per row, whatever the size of the archive."""
 
-    def matching(scope: QuerySet, text: Func, related: tuple[str, ...], deferred=()):
-        # Two steps in one query: the subquery ranks every match and keeps the best; only
-        # those rows get a headline, which re-parses the whole text and is the costly part.
+    def keys(scope: QuerySet, text_fields, meeting: str, text_order, extra=()) -> list[tuple]:
+        document = StoredVector()
+        return list(
+            scope.alias(document=document)
+            .filter(document=search_query)
+            .annotate(rank=SearchRank(document, search_query))
+            .order_by("-rank", "pk")
+            .values_list("pk", "rank", *_meeting_paths(meeting), *extra)[:MAX_HITS_PER_KIND]
+        )
+
+    return keys
+
+
+def _postgres_rows(search_query: SearchQuery):
+    """The rows with the given pks, each with its headline: the costly part (it parses the
+    whole text again), so it is made only for the page shown."""
+
+    def rows(queryset: QuerySet, text_fields, pks, headline_only=()) -> dict[int, tuple]:
+        if not pks:
+            return {}
         headline = SearchHeadline(
-            text,
+            _joined(*text_fields),
             search_query,
             config=CONFIG,
             start_sel=START,
@@ -208,44 +416,12 @@ def _postgres_matches(query, meetings, items, actions, updates):
             min_words=15,
             fragment_delimiter=" … ",
         )
-        return (
-            scope.model._default_manager.filter(pk__in=_best_matches(scope, search_query))
-            .select_related(*related)
-            .defer(*deferred)
-            .annotate(rank=SearchRank(StoredVector(), search_query), headline=headline)
-            .order_by("-rank", "pk")
+        found = (
+            queryset.filter(pk__in=pks).defer(*headline_only).annotate(headline=headline).order_by()
         )
+        return {row.pk: (row, _from_markers(row.headline)) for row in found}
 
-    found_meetings = matching(meetings, _joined("title", "focus", "venue"), ())
-    found_items = matching(
-        items,
-        _joined(*ITEM_TEXT_FIELDS),
-        ("meeting",),
-        deferred=ITEM_LONG_TEXTS,
-    )
-    # An action's hit shows its origin item's number and title, never the item's long texts.
-    found_actions = matching(
-        actions,
-        _joined("description"),
-        ("origin_meeting", "origin_item"),
-        deferred=tuple(f"origin_item__{field}" for field in ITEM_LONG_TEXTS),
-    )
-    found_updates = matching(
-        updates,
-        _joined("note"),
-        ("action__origin_meeting", "action__origin_item"),
-        deferred=tuple(f"action__origin_item__{field}" for field in ITEM_LONG_TEXTS),
-    )
-
-    def snippets(rows):
-        return [(row, _from_markers(row.headline), row.rank) for row in rows]
-
-    return (
-        snippets(found_meetings),
-        snippets(found_items),
-        snippets(found_actions),
-        snippets(found_updates),
-    )
+    return rows
 
 
 def _from_markers(headline: str) -> SafeString:
@@ -275,43 +451,36 @@ def _terms(query: str) -> list[str]:
     return [term.strip() for term in terms if term.strip()][:10]
 
 
-def _text_matches(query, meetings, items, actions, updates):
-    terms = _terms(query)
+def _text_keys(terms: list[str]):
+    """Each kind's matches as (pk, 0.0, meeting date, meeting pk, *extra) rows in
+    ``text_order`` (no ranking here), at most MAX_HITS_PER_KIND."""
 
-    def matching(queryset, fields: tuple[str, ...], order: tuple[str, ...]):
+    def keys(scope: QuerySet, text_fields, meeting: str, text_order, extra=()) -> list[tuple]:
         for term in terms:
             anywhere = Q()
-            for field in fields:
+            for field in text_fields:
                 anywhere |= Q(**{f"{field}__icontains": term})
-            queryset = queryset.filter(anywhere)
-        return queryset.order_by(*order)[:MAX_HITS_PER_KIND]
-
-    def snippets(rows, fields: tuple[str, ...]):
-        return [
-            (row, _snippet([getattr(row, field) for field in fields], terms), 0.0) for row in rows
+            scope = scope.filter(anywhere)
+        found = scope.order_by(*text_order).values_list("pk", *_meeting_paths(meeting), *extra)[
+            :MAX_HITS_PER_KIND
         ]
+        return [(pk, 0.0, *rest) for pk, *rest in found]
 
-    meeting_fields = ("title", "focus", "venue")
-    found_meetings = matching(meetings, meeting_fields, ("-date", "-pk"))
-    found_items = matching(
-        items.select_related("meeting"), ITEM_TEXT_FIELDS, ("-meeting__date", "position", "pk")
-    )
-    found_actions = matching(
-        actions.select_related("origin_meeting", "origin_item"),
-        ("description",),
-        ("-origin_meeting__date", "reference"),
-    )
-    found_updates = matching(
-        updates.select_related("action__origin_meeting", "action__origin_item"),
-        ("note",),
-        ("-created_at", "-pk"),
-    )
-    return (
-        snippets(found_meetings, meeting_fields),
-        snippets(found_items, ITEM_TEXT_FIELDS),
-        snippets(found_actions, ("description",)),
-        snippets(found_updates, ("note",)),
-    )
+    return keys
+
+
+def _text_rows(terms: list[str]):
+    """The rows with the given pks, each with its snippet, cut from its text."""
+
+    def rows(queryset: QuerySet, text_fields, pks, headline_only=()) -> dict[int, tuple]:
+        if not pks:
+            return {}
+        return {
+            row.pk: (row, _snippet([getattr(row, field) for field in text_fields], terms))
+            for row in queryset.filter(pk__in=pks).order_by()
+        }
+
+    return rows
 
 
 def _snippet(texts: list[str], terms: list[str]) -> SafeString:
@@ -339,73 +508,3 @@ def _snippet(texts: list[str], terms: list[str]) -> SafeString:
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text) else ""
     return mark_safe(prefix + "".join(html) + suffix)  # every piece of text is escaped above
-
-
-# --- Hits ------------------------------------------------------------------------------------
-
-
-def _hits(found_meetings, found_items, found_actions, found_updates) -> list[SearchHit]:
-    """The matches as hits, items and actions numbered within their meetings' agendas."""
-    meeting_ids = {item.meeting_id for item, _, _ in found_items}
-    meeting_ids |= {action.origin_meeting_id for action, _, _ in found_actions}
-    meeting_ids |= {update.action.origin_meeting_id for update, _, _ in found_updates}
-    numbers, _places = agenda_numbers(meeting_ids)
-
-    hits = [
-        SearchHit(
-            kind="meeting",
-            kind_label="Meeting",
-            title=meeting.title,
-            meeting=meeting,
-            url=meeting.get_absolute_url(),
-            snippet=snippet,
-            rank=rank,
-        )
-        for meeting, snippet, rank in found_meetings
-    ]
-    hits += [
-        SearchHit(
-            kind="item",
-            kind_label="Agenda item",
-            title=f"{numbers.get(item.pk, '')} {item.title}".strip(),
-            meeting=item.meeting,
-            url=item.get_absolute_url(),
-            snippet=snippet,
-            rank=rank,
-            restricted=item.restricted,
-        )
-        for item, snippet, rank in found_items
-    ]
-
-    # An action matches through its description or through the note of one of its updates:
-    # one hit per action, the better match's snippet.
-    best: dict[int, tuple[Action, SafeString, float, bool]] = {}
-    matched_actions = [(action, snippet, rank, False) for action, snippet, rank in found_actions]
-    matched_actions += [
-        (update.action, snippet, rank, True) for update, snippet, rank in found_updates
-    ]
-    for action, snippet, rank, by_update in matched_actions:
-        if action.pk not in best or rank > best[action.pk][2]:
-            best[action.pk] = (action, snippet, rank, by_update)
-    for action, snippet, rank, by_update in best.values():
-        origin = action.origin_item
-        context = "Arose at"
-        if origin is not None:
-            context += f" item {numbers.get(origin.pk, '')} {origin.title},".replace("  ", " ")
-        context += f" {action.origin_meeting.title}."
-        if by_update:
-            context += " Matched in an update."
-        hits.append(
-            SearchHit(
-                kind="action",
-                kind_label="Action",
-                title=action.reference,
-                meeting=action.origin_meeting,
-                url=action.get_absolute_url(),
-                snippet=snippet,
-                rank=rank,
-                restricted=origin is not None and origin.restricted,
-                context=context,
-            )
-        )
-    return sorted(hits, key=lambda hit: hit.sort_key)

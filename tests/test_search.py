@@ -3,6 +3,9 @@ the filters and the page. Runs the PostgreSQL full-text engine or the SQLite fal
 database the suite runs on: the assertions hold for both."""
 
 import datetime
+import html
+import re
+from urllib.parse import parse_qs
 
 import pytest
 from django.core.management import call_command
@@ -10,8 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from meetings import search as search_module
 from meetings.models import Meeting, Topic
-from meetings.search import search
+from meetings.search import HITS_PER_PAGE, search
 from tests.factories import (
     ActionFactory,
     ActionUpdateFactory,
@@ -326,43 +330,153 @@ def test_no_match_says_so_and_suggests_what_to_try(client, officer):
     assert "checking the spelling" in text
 
 
-# --- Cost --------------------------------------------------------------------------------------
+# --- Pages and cost -----------------------------------------------------------------------------
 
 
 def meetings_matching(count):
+    """``count`` published meetings, each matching "gecko" three times: the meeting, a
+    sub-item and the action arising (through its description and an update). Every match is
+    in a field of the same weight, so on PostgreSQL they rank alike and every page of results
+    holds each kind, as on SQLite."""
     office = OfficeFactory(abbreviation="CC")
     for _ in range(count):
         item = AgendaItemFactory(
-            meeting__status=Meeting.Status.PUBLISHED,
-            meeting__focus="The gecko theme",
-            minutes="The gecko figures.",
+            meeting__status=Meeting.Status.PUBLISHED, meeting__focus="The gecko theme"
         )
-        AgendaItemFactory(meeting=item.meeting, parent=item, minutes="More gecko detail.")
+        AgendaItemFactory(meeting=item.meeting, parent=item, questions="What of the gecko?")
         action = ActionFactory(origin_item=item, owners=[office], description="A gecko report.")
         ActionUpdateFactory(action=action, note="The gecko report is drafted.")
 
 
-def queries_to_search(client):
+def search_page(client, **params):
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(SEARCH, {"q": "gecko"})
+        response = client.get(SEARCH, {"q": "gecko", **params})
     assert response.status_code == 200
-    return len(queries), response
+    return response, len(queries)
+
+
+def urls(response):
+    return [hit.url for hit in response.context["hits"]]
+
+
+def page_links(response):
+    """The query strings of the paging links, parsed."""
+    body = response.content.decode().split('class="pagination-nav')[1]
+    return [parse_qs(html.unescape(href)[1:]) for href in re.findall(r'href="(\?[^"]*)"', body)]
+
+
+def test_the_results_come_a_page_at_a_time_and_the_total_counts_them_all(client, officer):
+    meetings_matching(8)
+    client.force_login(officer)
+    first, _ = search_page(client)
+    second, _ = search_page(client, page=2)
+    assert len(first.context["hits"]) == HITS_PER_PAGE == 20
+    assert len(second.context["hits"]) == 4
+    assert not set(urls(first)) & set(urls(second))
+    # The two pages are the whole search, in its order.
+    assert urls(first) + urls(second) == [hit.url for hit in search("gecko", user=officer)]
+    for number, response in enumerate((first, second), start=1):
+        text = page_text(response)
+        assert "24 results for “gecko”: 8 meetings, 8 agenda items and 8 actions." in text
+        assert f"Page {number} of 2" in text
+    assert "Showing 1 to 20." in page_text(first)
+    assert "Showing 21 to 24." in page_text(second)
+    assert page_text(second).startswith("Search: gecko (page 2 of 2)")
+    assert 'start="21"' in second.content.decode()
+    assert 'rel="next"' in first.content.decode()
+    assert 'rel="prev"' in second.content.decode()
+
+
+def test_one_page_of_results_has_no_paging_links(client, officer):
+    meetings_matching(2)
+    client.force_login(officer)
+    response, _ = search_page(client)
+    assert len(response.context["hits"]) == 6
+    assert "pagination-nav" not in response.content.decode()
+    assert "Showing" not in page_text(response)
+
+
+def test_the_paging_links_keep_the_query_and_the_filters(client, officer):
+    topic = TopicFactory(slug="call-handling", name="Call handling")
+    meeting = MeetingFactory(status="published", kind="thematic", date=datetime.date(2021, 3, 2))
+    for _ in range(HITS_PER_PAGE + 5):
+        AgendaItemFactory(meeting=meeting, minutes="The gecko figures.").topics.add(topic)
+    filters = {"kind": "thematic", "year": "2021", "topic": "call-handling"}
+    client.force_login(officer)
+    response, _ = search_page(client, **filters)
+    expected = {"q": ["gecko"]} | {name: [value] for name, value in filters.items()}
+    links = page_links(response)
+    assert links
+    assert all(link == expected | {"page": [link["page"][0]]} for link in links)
+    assert {"page": ["2"]} | expected in links
+    second, _ = search_page(client, **filters, page=2)
+    assert len(second.context["hits"]) == 5
+    assert all(link == expected | {"page": [link["page"][0]]} for link in page_links(second))
+
+
+def test_the_counts_and_the_cap_notice_cover_every_match_not_only_the_page(
+    client, officer, monkeypatch
+):
+    monkeypatch.setattr(search_module, "MAX_HITS_PER_KIND", 10)
+    meetings_matching(12)
+    client.force_login(officer)
+    for page in (1, 2):
+        response, _ = search_page(client, page=page)
+        assert response.context["counts"] == {"meeting": 10, "item": 10, "action": 10}
+        assert response.context["capped"]
+        text = page_text(response)
+        assert "30 results for “gecko”: 10 meetings, 10 agenda items and 10 actions." in text
+        assert "Only the best" in text
+
+
+def test_a_search_under_the_cap_has_no_cap_notice(client, officer):
+    meetings_matching(2)
+    client.force_login(officer)
+    response, _ = search_page(client)
+    assert not response.context["capped"]
+    assert "Only the best" not in page_text(response)
+
+
+@pytest.mark.parametrize(("page", "shown"), [("abc", 1), ("0", 2), ("99", 2), ("", 1)])
+def test_a_page_number_out_of_range_shows_the_nearest_page(client, officer, page, shown):
+    meetings_matching(8)
+    client.force_login(officer)
+    response, _ = search_page(client, page=page)
+    assert response.context["page_obj"].number == shown
+
+
+def test_a_hostile_snippet_on_a_later_page_is_escaped(client, officer):
+    meeting = MeetingFactory(status="published")
+    for _ in range(HITS_PER_PAGE):
+        AgendaItemFactory(meeting=meeting, position=1, minutes="Plain gecko figures.")
+    AgendaItemFactory(
+        meeting=meeting, position=99, minutes="Before <script>gecko</script> & after."
+    )
+    client.force_login(officer)
+    response, _ = search_page(client, page=2)
+    body = response.content.decode()
+    assert len(response.context["hits"]) == 1
+    assert "<script>gecko" not in body
+    assert "&lt;script&gt;<mark>gecko</mark>&lt;/script&gt; &amp; after" in body
 
 
 @pytest.mark.parametrize("user_fixture", ["officer", "force_user"])
-def test_the_search_page_costs_the_same_queries_for_2_matching_meetings_as_for_20(
+def test_a_page_of_results_costs_the_same_queries_for_5_matching_meetings_as_for_60(
     client, request, user_fixture
 ):
     client.force_login(request.getfixturevalue(user_fixture))
-    meetings_matching(2)
-    client.get(SEARCH, {"q": "gecko"})  # warm the session
-    few, response = queries_to_search(client)
-    assert len(response.context["hits"]) == 2 * 4  # meeting, two items, action
-    meetings_matching(18)
-    many, response = queries_to_search(client)
-    assert len(response.context["hits"]) == 20 * 4
-    assert many == few
-    assert many <= 15
+    meetings_matching(5)
+    search_page(client)  # warm the session
+    response, few = search_page(client)
+    assert len(response.context["hits"]) == 5 * 3  # meeting, sub-item, action
+    assert not response.context["page_obj"].has_other_pages()
+    meetings_matching(55)
+    for page in (1, 5, 9):
+        response, many = search_page(client, page=page)
+        assert response.context["page_obj"].paginator.count == 60 * 3
+        assert len(response.context["hits"]) == HITS_PER_PAGE
+        assert many == few, page
+    assert few <= 15
 
 
 # --- Who may open the page ---------------------------------------------------------------------

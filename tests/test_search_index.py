@@ -1,6 +1,6 @@
 """The stored search vectors behind PostgreSQL's search: they exist only there, they are the
 vectors ``SEARCH_WEIGHTS`` describes, they follow every edit, the search finds its matches
-through their GIN indexes, and headlines are made only for the hits returned.
+through their GIN indexes, and headlines are made only for the page of hits shown.
 
 Apart from the first, these run on PostgreSQL only, as CI does: on SQLite the search is the
 ``icontains`` fallback (tests/test_search.py runs on both).
@@ -16,9 +16,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action, ActionUpdate
-from meetings import search as search_module
 from meetings.models import AgendaItem, Meeting
-from meetings.search import CONFIG, SEARCH_WEIGHTS, StoredVector, _plain, search
+from meetings.search import (
+    CONFIG,
+    SEARCH_WEIGHTS,
+    StoredVector,
+    _plain,
+    find_matches,
+    hits_for,
+    search,
+)
 from tests.factories import (
     ActionFactory,
     ActionUpdateFactory,
@@ -166,17 +173,27 @@ def plan_nodes(node):
         yield from plan_nodes(child)
 
 
-def test_headlines_are_made_only_for_the_hits_returned(postgresql_only, officer, monkeypatch):
-    monkeypatch.setattr(search_module, "MAX_HITS_PER_KIND", 3)
+def test_finding_the_matches_makes_no_headline(postgresql_only, officer):
+    item = AgendaItemFactory(meeting__focus="The ibismarker theme.", minutes="ibismarker figures")
+    action = ActionFactory(origin_item=item, description="An ibismarker report.")
+    ActionUpdateFactory(action=action, note="The ibismarker report is drafted.")
+    with CaptureQueriesContext(connection) as queries:
+        matches = find_matches("ibismarker", user=officer)
+    assert len(matches.keys) == 3
+    assert len([captured for captured in queries if "@@" in captured["sql"]]) == len(GIN_INDEXES)
+    assert not [captured for captured in queries if "ts_headline" in captured["sql"]]
+
+
+def test_headlines_are_made_only_for_the_page_shown(postgresql_only, officer):
     meeting = MeetingFactory()
     for part in range(8):
         AgendaItemFactory(meeting=meeting, minutes=f"The heronmarker figures, part {part}.")
-    assert [hit.kind for hit in search("heronmarker", user=officer)] == ["item"] * 3
-    (sql,) = [
-        sql
-        for sql in search_sql("heronmarker", officer)
-        if sql.startswith('SELECT "meetings_agendaitem"')
-    ]
+    matches = find_matches("heronmarker", user=officer).keys
+    assert [match.kind for match in matches] == ["item"] * 8
+    with CaptureQueriesContext(connection) as queries:
+        hits = hits_for(matches[:3], "heronmarker")
+    assert [hit.url for hit in hits] == [hit.url for hit in search("heronmarker", user=officer)][:3]
+    (sql,) = [captured["sql"] for captured in queries if "ts_headline" in captured["sql"]]
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, VERBOSE, FORMAT JSON) {sql}")
         (plan,) = cursor.fetchone()
