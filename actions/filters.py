@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -223,16 +223,9 @@ class TileCount:
 
 
 def count_tiles(visible: QuerySet[Action], horizon: Horizon) -> list[TileCount]:
-    """Each tile's count among ``visible``, in one aggregate query."""
-    counts = visible.order_by().aggregate(
-        **{
-            tile.key: Count(
-                "pk",
-                filter=Q(
-                    pk__in=filter_actions(Action.objects.all(), tile.filters, horizon).values("pk")
-                ),
-            )
-            for tile in TILES
-        }
-    )
-    return [TileCount(tile, counts[tile.key]) for tile in TILES]
+    """Each tile's count among ``visible``: a query a tile, each reading only its own rows
+    through the status indexes (a few hundred in a twenty-year archive), where one aggregate
+    over ``visible`` read every action the user may see (8.5 ms against 3 at scale 10)."""
+    return [
+        TileCount(tile, filter_actions(visible, tile.filters, horizon).count()) for tile in TILES
+    ]

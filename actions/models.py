@@ -40,6 +40,11 @@ def start_of_day(date: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
 
 
+def acted_for(user) -> Exists:
+    """True for an action owned by an office ``user`` acts for: a filter, or an annotation."""
+    return Exists(ActionOwner.objects.filter(action=OuterRef("pk"), office__delegates=user))
+
+
 class ActionQuerySet(HistoryRecordingQuerySet):
     def visible_to(self, user) -> ActionQuerySet:
         """The actions this user may read. The OPCC and the Commissioner read every action;
@@ -59,8 +64,7 @@ class ActionQuerySet(HistoryRecordingQuerySet):
 
     def acted_for_by(self, user) -> ActionQuerySet:
         """The actions owned by an office this user acts for."""
-        acted_for = ActionOwner.objects.filter(action=OuterRef("pk"), office__delegates=user)
-        return self.filter(Exists(acted_for))
+        return self.filter(acted_for(user))
 
     def outstanding(self) -> ActionQuerySet:
         return self.filter(status__in=OUTSTANDING)

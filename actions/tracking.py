@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from actions.models import Action, ActionUpdate, Status
+from actions.models import Action, ActionUpdate, Status, acted_for
 from meetings.models import AgendaItem, AssuranceLevel, Meeting
 from meetings.numbering import agenda_numbers, number_items, ordered_tree
 
@@ -65,7 +65,6 @@ def closed_since(queryset: QuerySet[Action], since: datetime.datetime) -> QueryS
 def for_listing(queryset: QuerySet[Action], user) -> QuerySet[Action]:
     """The actions with what a listing shows joined in, in reading order: the offices the user
     acts for first (so force staff find their own), then by due date, undated last."""
-    acted_for = Action.objects.acted_for_by(user).filter(pk=OuterRef("pk"))
     last_update = (
         ActionUpdate.objects.filter(action=OuterRef("pk"))
         .order_by()
@@ -76,7 +75,7 @@ def for_listing(queryset: QuerySet[Action], user) -> QuerySet[Action]:
     return (
         queryset.select_related("origin_meeting", "origin_item", "due_meeting")
         .prefetch_related("owners")
-        .annotate(acted_for=Exists(acted_for), last_update_at=Subquery(last_update))
+        .annotate(acted_for=acted_for(user), last_update_at=Subquery(last_update))
         .order_by(
             "-acted_for",
             F("due_date").asc(nulls_last=True),

@@ -105,7 +105,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The pages' queries are short lookups; PostgreSQL's JIT compiler, started by the cost
     # estimates of the correlated subqueries, spent 20 ms compiling a query that runs in 6.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # The archive is small enough to stay in memory, where a random read costs about what a
+    # sequential one does: with the default cost of 4 the planner hashed 15,000 ownerships to
+    # check 458 outstanding actions rather than looking each one up.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c random_page_cost=1.1"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -469,4 +469,4 @@ def test_the_dashboard_costs_the_same_queries_for_10_actions_as_for_500(
     assert queries_for(client, reverse("home")) == few
     assert queries_for(client, reverse("home"), filters) == few_filtered
     print(f"dashboard queries for {user_fixture}: {few} with 10 actions and with 500")
-    assert few <= 17
+    assert few <= 20  # the content version, and a count a tile (five)
