@@ -108,9 +108,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The archive is small enough to stay in memory, where a random read costs about what a
     # sequential one does: with the default cost of 4 the planner hashed 15,000 ownerships to
     # check 458 outstanding actions rather than looking each one up.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c jit=off -c random_page_cost=1.1"
-    )
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
