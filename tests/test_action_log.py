@@ -3,12 +3,15 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
+from django import forms
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.filters import PlainSelect
 from actions.models import Action, Status
 from meetings.models import Meeting, Organisation
 from tests.factories import (
@@ -316,3 +319,26 @@ def test_the_log_and_export_cost_the_same_queries_for_10_actions_as_for_500(
     assert queries_for(client, url) == few
     assert queries_for(client, url, filters) == few_filtered
     assert few <= 20
+
+
+def test_the_meeting_filter_lists_meetings_escaped_with_the_chosen_one_selected(client, officer):
+    chosen = MeetingFactory(title='Budget "A" <b>review</b> & more', status=Meeting.Status.APPROVED)
+    other = MeetingFactory(title="Other meeting", status=Meeting.Status.APPROVED)
+    client.force_login(officer)
+    body = client.get(reverse("actions:log"), {"origin_meeting": chosen.pk}).content.decode()
+    select = re.search(r'<select name="origin_meeting".*?</select>', body, re.S).group(0)
+
+    assert 'id="id_origin_meeting"' in select and 'class="form-select"' in select
+    assert (
+        f'<option value="{chosen.pk}" selected>Budget &quot;A&quot; &lt;b&gt;review&lt;/b&gt; '
+        f"&amp; more ({chosen.date:%d %B %Y})</option>"
+    ) in select
+    assert f'<option value="{other.pk}">Other meeting' in select
+    assert "<b>" not in select
+    # The same options as Django's own Select writes, in the same order.
+    choices = [("", "Any meeting"), (chosen.pk, str(chosen)), (other.pk, "Other <meeting>")]
+    plain = PlainSelect(choices=choices).render("m", str(other.pk))
+    django_select = forms.Select(choices=choices).render("m", str(other.pk))
+    assert re.findall(r"<option[^>]*>[^<]*", plain) == re.findall(
+        r"<option[^>]*>[^<]*", django_select
+    )
