@@ -9,6 +9,7 @@ through the nh3 sanitiser as well, so no HTML typed by a user reaches a page une
 
 from __future__ import annotations
 
+import functools
 import re
 
 import nh3
@@ -64,6 +65,9 @@ def _lines(lines: list[str]) -> str:
     return "<br>".join(escape(line) for line in lines)
 
 
+# A page of minutes renders a thousand texts, and renders them again after each change to
+# anything; the result depends on the text alone, so the texts seen lately are kept.
+@functools.lru_cache(maxsize=4096)
 def render_text(text: str | None) -> SafeString:
     """Render plain text in the minutes' Markdown subset as sanitised HTML."""
     if not text or not text.strip():
