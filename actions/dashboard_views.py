@@ -21,12 +21,12 @@ from actions.tracking import (
     for_listing,
     horizon_for,
     last_assurance,
-    readable_meeting_ids,
     recent_updates,
 )
 from assurance import roles
 from assurance.caching import fragment
 from assurance.permissions import has_role
+from meetings.models import Meeting
 from meetings.numbering import agenda_numbers
 
 ROLES = (roles.OPCC, roles.COMMISSIONER, roles.FORCE)
@@ -44,7 +44,7 @@ def _listing(request, actions):
         "page_obj": page,
         "page_range": page.paginator.get_elided_page_range(page.number),
         "rows": rows,
-        "readable_meeting_ids": readable_meeting_ids(request.user, due_meeting_ids),
+        "readable_meeting_ids": Meeting.objects.visible_to(request.user).ids_among(due_meeting_ids),
     }
 
 

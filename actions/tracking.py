@@ -103,19 +103,6 @@ def action_rows(actions: Iterable[Action]) -> list[ActionRow]:
     return [ActionRow(action, numbers.get(action.origin_item_id)) for action in actions]
 
 
-def readable_meeting_ids(user, meeting_ids: Iterable[int]) -> set[int]:
-    """Which of these meetings the user may open, so that only those are linked."""
-    meeting_ids = set(meeting_ids)
-    if not meeting_ids:
-        return set()
-    return set(
-        Meeting.objects.visible_to(user)
-        .filter(pk__in=meeting_ids)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
-
-
 def recent_updates(visible: QuerySet[Action], limit: int = 10) -> list[ActionUpdate]:
     """The latest updates to the actions in ``visible``, newest first."""
     return list(

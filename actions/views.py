@@ -19,7 +19,7 @@ from assurance import roles
 from assurance.permissions import has_role, role_required
 from meetings.audit import change_history_for_action
 from meetings.models import AgendaItem, Meeting
-from meetings.numbering import number_items
+from meetings.numbering import agenda_numbers
 
 EXCERPT_LENGTH = 300
 
@@ -45,27 +45,12 @@ def _visible_action(user, pk):
     return get_object_or_404(actions, pk=pk)
 
 
-def _readable_meeting_ids(user, meeting_ids) -> set[int]:
-    """Which of these meetings the user may open, so the page links only those."""
-    meeting_ids = {pk for pk in meeting_ids if pk}
-    if not meeting_ids:
-        return set()
-    return set(
-        Meeting.objects.visible_to(user)
-        .filter(pk__in=meeting_ids)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
-
-
 def _origin_number(action) -> str | None:
     """The origin item's number within its meeting's agenda."""
     if action.origin_item_id is None:
         return None
-    items = AgendaItem.objects.filter(meeting_id=action.origin_meeting_id).only(
-        "pk", "parent_id", "position", "printed_number"
-    )
-    return number_items(items).get(action.origin_item_id)
+    numbers, _places = agenda_numbers([action.origin_meeting_id])
+    return numbers.get(action.origin_item_id)
 
 
 def _render_action_page(request, action, *, note_form=None, transition_form=None):
@@ -88,7 +73,7 @@ def _render_action_page(request, action, *, note_form=None, transition_form=None
         "updates": updates,
         "origin_number": _origin_number(action),
         "excerpt_length": EXCERPT_LENGTH,
-        "readable_meeting_ids": _readable_meeting_ids(user, meeting_ids),
+        "readable_meeting_ids": Meeting.objects.visible_to(user).ids_among(meeting_ids),
         "transitions": transitions,
         "note_form": note_form if show_note_form else None,
         "transition_form": transition_form if transitions else None,
@@ -226,8 +211,7 @@ def outstanding_matters(request, pk):
             return redirect(_outstanding_matters_in_minutes(meeting))
         # None: refused rows, each refusal beside its row; redisplay everything typed.
     summary = CombinedErrors(rows, page_errors)
-    readable = _readable_meeting_ids(
-        request.user,
+    readable = Meeting.objects.visible_to(request.user).ids_among(
         {a.origin_meeting_id for a in actions}
         | {a.due_meeting_id for a in actions}
         | {u.meeting_id for a in actions for u in a.updates.all()},

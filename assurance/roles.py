@@ -90,6 +90,11 @@ def is_force(user) -> bool:
     return in_group(user, FORCE)
 
 
+def reads_meetings(user) -> bool:
+    """Whether the user has a role that reads meetings at all; without one, pages say so."""
+    return sees_drafts(user) or is_force(user)
+
+
 def sees_drafts(user) -> bool:
     """OPCC staff and the Commissioner read draft minutes; force staff do not."""
     return user.is_authenticated and (user.is_superuser or is_opcc(user) or is_commissioner(user))

@@ -24,18 +24,16 @@ from meetings.calendar import meetings_calendar
 from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Topic
 from meetings.numbering import agenda_numbers
 from meetings.search import HITS_PER_PAGE, MAX_HITS_PER_KIND, find_matches, hits_for
-
-
-def has_a_role(user) -> bool:
-    """Whether the user has a role that reads meetings; without one every page here is empty."""
-    return roles.sees_drafts(user) or roles.is_force(user)
-
+from meetings.views import MeetingFilterForm
 
 # --- Search --------------------------------------------------------------------------------
 
 
-class SearchForm(forms.Form):
-    """The search box and its filters, read from the query string."""
+class SearchForm(MeetingFilterForm):
+    """The search box and its filters (the meetings lists' kind and year, a topic and an
+    area), read from the query string."""
+
+    field_order = ["q", "kind", "year", "topic", "area"]
 
     q = forms.CharField(
         label="Search for",
@@ -45,19 +43,6 @@ class SearchForm(forms.Form):
             "required": "Enter a word or phrase to search for.",
             "max_length": "Enter 200 characters or fewer to search for.",
         },
-    )
-    kind = forms.ChoiceField(
-        label="Kind of meeting",
-        required=False,
-        choices=[("", "All kinds")] + Meeting.Kind.choices,
-        error_messages={"invalid_choice": "Choose a kind of meeting from the list."},
-    )
-    year = forms.TypedChoiceField(
-        label="Year",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": "Choose a year from the list."},
     )
     topic = forms.ModelChoiceField(
         label="Topic",
@@ -76,9 +61,8 @@ class SearchForm(forms.Form):
         error_messages={"invalid_choice": "Choose a local policing area from the list."},
     )
 
-    def __init__(self, *args, years=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "All years")] + [(year, year) for year in years]
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-select" if name != "q" else "form-control"
         self.fields["q"].widget.input_type = "search"
@@ -102,10 +86,9 @@ def search_page(request):
     hits get snippets, rows and numbers (``hits_for``), so a page costs the same however many
     matched."""
     user = request.user
-    years = [day.year for day in Meeting.objects.visible_to(user).dates("date", "year", "DESC")]
     # An empty query string is a first visit: show the form without complaining.
-    form = SearchForm(request.GET or None, years=years)
-    context = {"form": form, "hits": None, "has_role": has_a_role(user)}
+    form = SearchForm(request.GET or None, meetings=Meeting.objects.visible_to(user))
+    context = {"form": form, "hits": None, "has_role": roles.reads_meetings(user)}
     if form.is_bound and form.is_valid():
         matches = find_matches(
             form.cleaned_data["q"],
@@ -233,7 +216,7 @@ def _subject_list(request, subject: Subject):
     return render(
         request,
         "meetings/topic_list.html",
-        {"subject": subject, "values": values, "has_role": has_a_role(request.user)},
+        {"subject": subject, "values": values, "has_role": roles.reads_meetings(request.user)},
     )
 
 
@@ -248,7 +231,7 @@ def _subject_detail(request, subject: Subject, slug: str):
             "value": value,
             "entries": entries,
             "meeting_count": len({entry.item.meeting_id for entry in entries}),
-            "has_role": has_a_role(request.user),
+            "has_role": roles.reads_meetings(request.user),
         },
     )
 

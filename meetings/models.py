@@ -147,6 +147,14 @@ class MeetingQuerySet(HistoryRecordingQuerySet):
             return self.filter(status__in=[MeetingStatus.APPROVED, MeetingStatus.PUBLISHED])
         return self.none()
 
+    def ids_among(self, meeting_ids) -> set[int]:
+        """Which of ``meeting_ids`` are in this queryset, so a page links only the meetings its
+        reader may open: one query, none for no ids."""
+        meeting_ids = {pk for pk in meeting_ids if pk is not None}
+        if not meeting_ids:
+            return set()
+        return set(self.filter(pk__in=meeting_ids).order_by().values_list("pk", flat=True))
+
     def upcoming(self, today) -> MeetingQuerySet:
         return self.filter(date__gte=today).order_by("date", "start_time")
 

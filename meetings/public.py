@@ -7,7 +7,6 @@ and minutes from here, so the rule "published only, restricted items withheld" i
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
@@ -33,11 +32,3 @@ def public_minutes(meeting: Meeting) -> Minutes:
         if not (entry.withheld and entry.item.parent_id in withheld)
     ]
     return dataclasses.replace(minutes, items=shown)
-
-
-def published_ids(meeting_ids: Iterable[int]) -> set[int]:
-    """Which of these meetings are published, so public pages may link to them."""
-    meeting_ids = set(meeting_ids)
-    if not meeting_ids:
-        return set()
-    return set(public_meetings().filter(pk__in=meeting_ids).order_by().values_list("pk", flat=True))

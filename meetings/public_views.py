@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from assurance.caching import fragment
 from meetings.minutes import with_minutes_header
 from meetings.pdf import pdf_response
-from meetings.public import public_meetings, public_minutes, published_ids
+from meetings.public import public_meetings, public_minutes
 from meetings.views import MeetingFilterForm
 
 MEETINGS_PER_PAGE = 25
@@ -25,25 +25,15 @@ def _public_meeting(pk: int):
 @login_not_required
 def meeting_list(request):
     """Published meetings, newest first, filtered by kind and year from the query string."""
-    meetings = public_meetings()
-    years = [day.year for day in meetings.dates("date", "year", order="DESC")]
-    form = MeetingFilterForm(request.GET or None, years=years)
-    kind = year = None
-    if form.is_bound:
-        form.is_valid()  # a valid filter still applies when the other one is not
-        kind, year = form.cleaned_data.get("kind"), form.cleaned_data.get("year")
-    if kind:
-        meetings = meetings.filter(kind=kind)
-    if year:
-        meetings = meetings.filter(date__year=year)
-    page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    form = MeetingFilterForm(request.GET or None, meetings=public_meetings())
+    page = Paginator(form.filtered(), MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "public/meeting_list.html",
         {
             "form": form,
-            "kind_label": meetings.model.Kind(kind).label if kind else "",
-            "year": year,
+            "kind_label": form.kind_label,
+            "year": form.chosen_year,
             "page_obj": page,
             "page_range": page.paginator.get_elided_page_range(page.number),
         },
@@ -66,7 +56,7 @@ def meeting_detail(request, pk):
             "minutes": minutes,
             "public": True,
             # Meetings the minutes mention are linked (to their public page) once published.
-            "readable_meeting_ids": published_ids(minutes.referenced_meeting_ids),
+            "readable_meeting_ids": public_meetings().ids_among(minutes.referenced_meeting_ids),
         }
         return render(request, "public/meeting_detail.html", context).content
 

@@ -19,7 +19,8 @@ from meetings.models import Meeting
 
 
 class MeetingFilterForm(forms.Form):
-    """The list's filters, read from the query string."""
+    """The kind and year filters of a list of ``meetings``, read from the query string; the
+    years offered are those the meetings were held in."""
 
     kind = forms.ChoiceField(
         label="Kind of meeting",
@@ -35,9 +36,36 @@ class MeetingFilterForm(forms.Form):
         error_messages={"invalid_choice": "Choose a year from the list."},
     )
 
-    def __init__(self, *args, years=(), **kwargs):
+    def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
+        self.meetings = meetings
+        years = [day.year for day in meetings.dates("date", "year", order="DESC")]
         self.fields["year"].choices = [("", "All years")] + [(year, year) for year in years]
+
+    def filtered(self):
+        """The meetings narrowed by the filters chosen; a valid filter still applies when the
+        other one is not."""
+        meetings = self.meetings
+        if self.is_bound:
+            self.is_valid()
+            if self.chosen_kind:
+                meetings = meetings.filter(kind=self.chosen_kind)
+            if self.chosen_year:
+                meetings = meetings.filter(date__year=self.chosen_year)
+        return meetings
+
+    # The valid choices, once filtered() has cleaned the form (fields own the plain names).
+    @property
+    def chosen_kind(self) -> str | None:
+        return getattr(self, "cleaned_data", {}).get("kind")
+
+    @property
+    def chosen_year(self) -> int | None:
+        return getattr(self, "cleaned_data", {}).get("year")
+
+    @property
+    def kind_label(self) -> str:
+        return Meeting.Kind(self.chosen_kind).label if self.chosen_kind else ""
 
 
 class MeetingListView(TemplateView):
@@ -48,25 +76,17 @@ class MeetingListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        meetings = Meeting.objects.visible_to(user)
-        years = [day.year for day in meetings.dates("date", "year", order="DESC")]
-        form = MeetingFilterForm(self.request.GET or None, years=years)
-        kind = year = None
-        if form.is_bound:
-            form.is_valid()  # a valid filter still applies when the other one is not
-            kind, year = form.cleaned_data.get("kind"), form.cleaned_data.get("year")
-        if kind:
-            meetings = meetings.filter(kind=kind)
-        if year:
-            meetings = meetings.filter(date__year=year)
+        visible = Meeting.objects.visible_to(user)
+        form = MeetingFilterForm(self.request.GET or None, meetings=visible)
+        meetings = form.filtered()
         today = timezone.localdate()
         context.update(
             form=form,
-            kind_label=Meeting.Kind(kind).label if kind else "",
-            year=year,
+            kind_label=form.kind_label,
+            year=form.chosen_year,
             upcoming=list(meetings.upcoming(today)),
             past=list(meetings.past(today)),
-            has_role=roles.sees_drafts(user) or roles.is_force(user),
+            has_role=roles.reads_meetings(user),
         )
         return context
 
@@ -102,20 +122,14 @@ class MeetingDetailView(DetailView):
         """The minutes and their history as this user's roles see them."""
         user, meeting = self.request.user, self.object
         minutes = build_minutes(meeting)
-        # Meetings the minutes mention (origin, due back at, next) are linked only if readable.
-        readable = set()
-        if minutes.referenced_meeting_ids:
-            readable = set(
-                Meeting.objects.visible_to(user)
-                .filter(pk__in=minutes.referenced_meeting_ids)
-                .order_by()
-                .values_list("pk", flat=True)
-            )
         is_opcc = has_role(user, roles.OPCC)
         context = {
             "meeting": meeting,
             "minutes": minutes,
-            "readable_meeting_ids": readable,
+            # Meetings the minutes mention (origin, due back at, next) are linked if readable.
+            "readable_meeting_ids": Meeting.objects.visible_to(user).ids_among(
+                minutes.referenced_meeting_ids
+            ),
             "shows_history": roles.sees_drafts(user),
             "change_history": change_history_for_meeting(meeting) if is_opcc else None,
         }
