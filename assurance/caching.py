@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -36,15 +37,19 @@ from assurance.models import ContentVersion
 
 # The apps whose records the cached pages show. "auth" for names, groups and offices held.
 CACHED_APPS = frozenset({"meetings", "actions", "auth"})
-# A day: a fragment of a quiet archive need not be rebuilt every hour.
-TIMEOUT_SECONDS = 24 * 60 * 60
 _local_changes = itertools.count()
 _local_version = 0
 
 
+def _committed() -> tuple[uuid.UUID, int] | None:
+    """The counter's epoch and value; None before its row is made."""
+    return ContentVersion.objects.filter(pk=1).values_list("epoch", "value").first()
+
+
 def content_version() -> int:
     """The committed content version (0 before the first change)."""
-    return ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    committed = _committed()
+    return committed[1] if committed else 0
 
 
 def _raise_committed_version() -> None:
@@ -98,11 +103,10 @@ def fragment(name: str, *vary: Any, build: Callable[[], Any]) -> Any:
     """What ``build()`` returns for ``name`` and ``vary`` at the current content version: from
     the cache if it was built since the last change, else built and kept. ``vary`` must hold
     everything else the result depends on (the user or role, today's date, the query string)."""
-    committed = ContentVersion.objects.filter(pk=1).values_list("epoch", "value").first()
-    parts = repr((committed, _local_version, *vary)).encode()
+    parts = repr((_committed(), _local_version, *vary)).encode()
     key = f"fragment:{name}:{hashlib.sha256(parts).hexdigest()}"
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, TIMEOUT_SECONDS)
+        cache.set(key, value)  # for the TIMEOUT of settings.CACHES
     return value
