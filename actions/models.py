@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,6 @@ from meetings.models import (
     AgendaItem,
     HistoryRecordingQuerySet,
     Meeting,
-    MeetingStatus,
     Office,
     Organisation,
     choices_check,
@@ -47,9 +46,12 @@ def acted_for(user) -> Exists:
 
 class ActionQuerySet(HistoryRecordingQuerySet):
     def visible_to(self, user) -> ActionQuerySet:
-        """The actions this user may read. The OPCC and the Commissioner read every action;
-        force staff read the actions owned by a force office that arose in approved or
-        published minutes (draft minutes, and so their actions, are not theirs to read)."""
+        """The actions this user may read: the one rule every page, file and feed applies.
+
+        The reader must be able to read the action's origin meeting (``Meeting.visible_to``:
+        drafts only for the OPCC and the Commissioner); force staff read, of those, the actions
+        owned by a force office; the public reads none here (the public minutes withhold
+        actions of restricted items and unpublished meetings themselves)."""
         if roles.sees_drafts(user):
             return self
         if roles.is_force(user):
@@ -58,7 +60,7 @@ class ActionQuerySet(HistoryRecordingQuerySet):
             )
             return self.filter(
                 Exists(force_owned),
-                origin_meeting__status__in=[MeetingStatus.APPROVED, MeetingStatus.PUBLISHED],
+                origin_meeting__in=Meeting.objects.visible_to(user).order_by().values("pk"),
             )
         return self.none()
 
@@ -72,30 +74,43 @@ class ActionQuerySet(HistoryRecordingQuerySet):
     def overdue(self, today: datetime.date) -> ActionQuerySet:
         return self.outstanding().filter(due_date__lt=today)
 
+    def with_status_on(self, date: datetime.date, *, name: str = "status_on") -> ActionQuerySet:
+        """Annotate each action's status at the end of ``date``, from its dated history: the
+        status after its last update taking effect on or before that day (open if none)."""
+        last_update = ActionUpdate.objects.filter(
+            action=OuterRef("pk"), effective_on__lte=date
+        ).order_by("-effective_on", "-created_at", "-pk")
+        return self.annotate(
+            **{name: Coalesce(Subquery(last_update.values("status_after")[:1]), Value(Status.OPEN))}
+        )
+
     def carried_forward_to(self, meeting: Meeting) -> ActionQuerySet:
-        """The meeting's outstanding matters: actions raised at earlier meetings that were
-        outstanding when it was held (or are now, if it is yet to be held), and any action
-        that had an update recorded at it."""
-        # An action's status when the meeting opened is the "before" of its first update made
-        # on or after that day; with no such update it is the status it has now.
-        opened = start_of_day(meeting.date)
-        first_later_update = ActionUpdate.objects.filter(
-            action=OuterRef("pk"), created_at__gte=opened
-        ).order_by("created_at", "pk")
+        """The outstanding matters the product proposes for ``meeting``: actions raised at
+        earlier meetings of its series that were outstanding when it opened, and any action
+        that had an update recorded at it. The minutes print what the officer keeps of this
+        list (``ReviewedAction``), never the query itself."""
+        # Its status when the meeting opened is the one after its last update taking effect
+        # before the meeting's day.
+        before = ActionUpdate.objects.filter(
+            action=OuterRef("pk"), effective_on__lt=meeting.date
+        ).order_by("-effective_on", "-created_at", "-pk")
         updated_at_meeting = ActionUpdate.objects.filter(action=OuterRef("pk"), meeting=meeting)
-        # Most of an archive was signed off before the meeting and is still closed: its status
-        # has not changed since (a reopening clears closed_at, a new sign-off moves it), so
-        # it was closed at the meeting. Ruling those out first spares the subquery per action.
-        closed_before = Q(status=Status.CLOSED, closed_at__lt=opened)
+        # Most of an archive was signed off long before and is still closed: its last change
+        # took effect before the meeting, so it was closed then. Ruling those out first spares
+        # the subquery per action.
+        closed_before = Q(status=Status.CLOSED, closed_at__lt=start_of_day(meeting.date))
         return (
-            self.filter(origin_meeting__date__lt=meeting.date)
+            self.filter(
+                origin_meeting__series_id=meeting.series_id,
+                origin_meeting__date__lt=meeting.date,
+            )
             .filter(~closed_before | Exists(updated_at_meeting))
             .annotate(
-                status_at_meeting=Coalesce(
-                    Subquery(first_later_update.values("status_before")[:1]), "status"
+                status_at_opening=Coalesce(
+                    Subquery(before.values("status_after")[:1]), Value(Status.OPEN)
                 )
             )
-            .filter(Q(status_at_meeting__in=OUTSTANDING) | Exists(updated_at_meeting))
+            .filter(Q(status_at_opening__in=OUTSTANDING) | Exists(updated_at_meeting))
             .order_by("origin_meeting__date", "reference")
         )
 
@@ -213,7 +228,14 @@ class ActionUpdate(models.Model):
         related_name="action_updates",
         help_text="Blank for updates entered from published minutes.",
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(
+        default=timezone.now, help_text="When the update was typed, for the audit trail."
+    )
+    effective_on = models.DateField(
+        default=timezone.localdate,
+        help_text="The date the update takes effect: the meeting's date when given at a "
+        "meeting; every count and every status at a meeting uses it.",
+    )
     meeting = models.ForeignKey(
         Meeting,
         null=True,
@@ -227,10 +249,11 @@ class ActionUpdate(models.Model):
     status_after = models.CharField(max_length=20, choices=Status.choices)
 
     class Meta:
-        ordering = ["created_at", "pk"]
-        get_latest_by = "created_at"
+        ordering = ["effective_on", "created_at", "pk"]
+        get_latest_by = ["effective_on", "created_at", "pk"]
         indexes = [
             models.Index(fields=["action", "created_at"], name="update_action_time_idx"),
+            models.Index(fields=["action", "effective_on"], name="update_action_effective_idx"),
             # The dashboard's latest updates: read newest first, stopping after a few.
             models.Index(fields=["-created_at", "-id"], name="update_newest_idx"),
         ]
@@ -240,7 +263,7 @@ class ActionUpdate(models.Model):
         ]
 
     def __str__(self):
-        return f"Update to {self.action.reference} on {self.created_at:%d %B %Y}"
+        return f"Update to {self.action.reference} on {self.effective_on:%d %B %Y}"
 
     def save(self, *args, **kwargs):
         # ``_state.adding`` is False for a row read from or already written to the database.
@@ -257,3 +280,28 @@ class ActionUpdate(models.Model):
     @property
     def changes_status(self) -> bool:
         return self.status_before != self.status_after
+
+    @property
+    def recorded_later(self) -> bool:
+        """Whether it was typed on another day than the one it takes effect on."""
+        return timezone.localdate(self.created_at) != self.effective_on
+
+
+class ReviewedAction(models.Model):
+    """An earlier action reviewed at a meeting: one row of its outstanding matters. The product
+    proposes the rows; the officer keeps, removes or adds; the minutes print these rows."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reviewed")
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="reviews")
+
+    objects = HistoryRecordingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action__origin_meeting__date", "action__reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "action"], name="reviewed_action_once")
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference} reviewed at {self.meeting}"

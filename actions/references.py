@@ -1,7 +1,9 @@
 """Action references: "YYYY-MM-NN", from the date of the meeting the action arose at.
 
 The first action of November 2022 is 2022-11-01, the next 2022-11-02, and so on across every
-meeting held that month. References are stable: once given, never changed or reused.
+meeting of the series held that month. A series with a reference code starts its references
+with it ("GB-2022-11-01"), so each series numbers its own. References are stable: once given,
+never changed or reused.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from meetings.models import Meeting
 
 
 def reference_prefix(meeting: Meeting) -> str:
-    return f"{meeting.date:%Y-%m}-"
+    code = meeting.series.reference_code
+    return f"{code}-{meeting.date:%Y-%m}-" if code else f"{meeting.date:%Y-%m}-"
 
 
 def next_action_reference(meeting: Meeting) -> str:

@@ -21,17 +21,25 @@ they "record updates given at a meeting" and the outstanding matters form lets t
 Commissioner signs off, returns, reopens and withdraws. Superusers count as OPCC staff.
 
 Updates recorded at a meeting are part of its minutes, so they are refused once the minutes are
-approved or published.
+approved or published, and before the meeting has taken place.
+
+Every update has the date it takes effect (``effective_on``), apart from when it was typed: the
+meeting's date for an update given at a meeting; otherwise today, or an earlier day an officer
+entering older records chooses — never in the future, never before the action arose, and for a
+change of status never before the action's last change of status, so that its history reads in
+order. Statuses at a meeting, "closed in the last 90 days" and every count use that date.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from actions.models import OUTSTANDING, Action, ActionUpdate, Status
+from actions.models import OUTSTANDING, Action, ActionUpdate, ReviewedAction, Status, start_of_day
 from assurance import roles
 from meetings.models import Meeting
 
@@ -48,7 +56,7 @@ class WorkflowError(Exception):
 
     ``code`` says what kind of refusal it is, so a view can answer a forbidden request with 403
     and show the others beside the right field: "forbidden", "stale", "status",
-    "note_required", "read_only" or "not_found".
+    "note_required", "read_only", "not_found" or "effective_on" (the date it takes effect).
     """
 
     def __init__(self, message: str, *, code: str):
@@ -210,10 +218,68 @@ def _lock(*, action_id: int, meeting: Meeting | None) -> Action:
         locked_meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if not locked_meeting.is_editable:
             raise WorkflowError(MINUTES_READ_ONLY_MESSAGE, code="read_only")
+        if not locked_meeting.has_taken_place():
+            raise WorkflowError(
+                f"This meeting is on {_day(locked_meeting.date)}: updates can be recorded at it "
+                "once it has taken place.",
+                code="read_only",
+            )
     try:
         return Action.objects.select_for_update().get(pk=action_id)
     except Action.DoesNotExist:
         raise WorkflowError("That action does not exist.", code="not_found") from None
+
+
+def _day(date: datetime.date) -> str:
+    return date_format(date, "j F Y")
+
+
+def _effective_date(
+    action: Action,
+    *,
+    meeting: Meeting | None,
+    effective_on: datetime.date | None,
+    changes_status: bool,
+) -> datetime.date:
+    """The date the update takes effect, checked: the meeting's date at a meeting, else the
+    date given (today if none), never in the future or before the action arose, and for a
+    change of status never before the action's last one."""
+    today = timezone.localdate()
+    if meeting is not None:
+        effective_on = meeting.date
+    elif effective_on is None:
+        effective_on = today
+    if effective_on > today:
+        raise WorkflowError("The date it took effect cannot be in the future.", code="effective_on")
+    arose = action.origin_meeting.date
+    if effective_on < arose:
+        raise WorkflowError(
+            f"The date it took effect cannot be before the action arose, on {_day(arose)}.",
+            code="effective_on",
+        )
+    if changes_status:
+        last_change = (
+            action.updates.exclude(status_before=models.F("status_after"))
+            .order_by("-effective_on")
+            .values_list("effective_on", flat=True)
+            .first()
+        )
+        if last_change is not None and effective_on < last_change:
+            raise WorkflowError(
+                f"The action's status last changed on {_day(last_change)}: a change of status "
+                "cannot be dated before that.",
+                code="effective_on",
+            )
+    return effective_on
+
+
+def _record(action: Action, meeting: Meeting | None, **fields) -> ActionUpdate:
+    """Write the update; one given at a later meeting makes the action one of that meeting's
+    reviewed actions (its outstanding matters), if it is not one already."""
+    update = ActionUpdate.objects.create(action=action, meeting=meeting, **fields)
+    if meeting is not None and meeting.pk != action.origin_meeting_id:
+        ReviewedAction.objects.get_or_create(meeting=meeting, action=action)
+    return update
 
 
 def _check_expected(action: Action, expected_status: str | None) -> None:
@@ -229,12 +295,14 @@ def action_transition(
     user,
     note: str = "",
     meeting: Meeting | None = None,
+    effective_on: datetime.date | None = None,
     expected_status: str | None = None,
 ) -> ActionUpdate:
     """Move an action to a new status and record it as one update, in one transaction.
 
     ``expected_status`` is the status the user saw; if the action has moved on since, the
-    change is refused. Raises ``WorkflowError`` for every refusal, changing nothing.
+    change is refused. ``effective_on`` back-dates a change made between meetings (see the
+    module's docstring). Raises ``WorkflowError`` for every refusal, changing nothing.
     """
     spec = TRANSITIONS_BY_NAME.get(transition)
     if spec is None:
@@ -257,21 +325,27 @@ def action_transition(
             )
         if spec.note_required and not note:
             raise WorkflowError(spec.note_message, code="note_required")
+        effective_on = _effective_date(
+            action, meeting=meeting, effective_on=effective_on, changes_status=True
+        )
 
         before = action.status
         action.status = spec.target
         if spec.target == Status.CLOSED:
-            action.closed_at = timezone.now()
+            # Closed when it took effect: "closed in the last 90 days" counts from then.
+            today = effective_on == timezone.localdate()
+            action.closed_at = timezone.now() if today else start_of_day(effective_on)
             action.closed_by = user
         elif before == Status.CLOSED:
             action.closed_at = None
             action.closed_by = None
         action.version += 1
         action.save(update_fields=["status", "closed_at", "closed_by", "version", "updated_at"])
-        return ActionUpdate.objects.create(
-            action=action,
+        return _record(
+            action,
+            meeting,
             author=user,
-            meeting=meeting,
+            effective_on=effective_on,
             note=note,
             status_before=before,
             status_after=spec.target,
@@ -284,6 +358,7 @@ def action_add_note(
     user,
     note: str,
     meeting: Meeting | None = None,
+    effective_on: datetime.date | None = None,
     expected_status: str | None = None,
 ) -> ActionUpdate:
     """Record progress on an action without changing its status; the note is required.
@@ -301,10 +376,14 @@ def action_add_note(
         _check_expected(action, expected_status)
         if not note:
             raise WorkflowError(NOTE_MISSING_MESSAGE, code="note_required")
-        return ActionUpdate.objects.create(
-            action=action,
+        effective_on = _effective_date(
+            action, meeting=meeting, effective_on=effective_on, changes_status=False
+        )
+        return _record(
+            action,
+            meeting,
             author=user,
-            meeting=meeting,
+            effective_on=effective_on,
             note=note,
             status_before=action.status,
             status_after=action.status,

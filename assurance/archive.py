@@ -36,6 +36,7 @@ from meetings.models import (
     Office,
     Organisation,
     Person,
+    Series,
     Topic,
 )
 
@@ -246,6 +247,10 @@ class _Builder:
     # Reference data: offices, topics, areas, people and accounts --------------------------
 
     def reference_data(self) -> None:
+        self.series, _ = Series.objects.get_or_create(
+            name="Monthly Assurance Meeting",
+            defaults={"minutes_label": "Monthly Assurance Meeting"},
+        )
         self.offices = {}
         for abbreviation, title, organisation, position in OFFICES:
             self.offices[abbreviation], _ = Office.objects.get_or_create(
@@ -323,7 +328,7 @@ class _Builder:
                 status = Meeting.Status.PUBLISHED
             meetings.append(
                 Meeting(
-                    kind=Meeting.Kind.MONTHLY,
+                    series=self.series,
                     title=f"Monthly Assurance Meeting {date:%B %Y}",
                     date=date,
                     start_time=datetime.time(14, 0),

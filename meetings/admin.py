@@ -110,11 +110,11 @@ class MeetingStatusChangeInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(HistoryAdmin):
-    list_display = ["date", "title", "kind", "status", "venue", "chair"]
-    list_filter = ["status", "kind", ("date", admin.DateFieldListFilter)]
+    list_display = ["date", "title", "series", "status", "venue", "chair"]
+    list_filter = ["status", "series", ("date", admin.DateFieldListFilter)]
     search_fields = ["title", "venue", "focus"]
     date_hierarchy = "date"
-    list_select_related = ["chair"]
+    list_select_related = ["chair", "series"]
     autocomplete_fields = ["chair", "minute_taker"]
     readonly_fields = ["version", "created_at", "updated_at"]
     inlines = [AttendanceInline, AgendaItemInline, MeetingStatusChangeInline]

@@ -32,7 +32,7 @@ def meeting_event(meeting: Meeting, url: str) -> Event:
         naive = datetime.datetime.combine(meeting.date, meeting.start_time)
         start = timezone.make_aware(naive, timezone.get_default_timezone())
         end = start + DEFAULT_DURATION
-    description = meeting.get_kind_display()
+    description = meeting.series.name
     if meeting.focus:
         description += f"\n\n{meeting.focus}"
     event = Event.new(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from actions.models import Action
 from assurance import roles
 from meetings.calendar import meetings_calendar
-from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Topic
+from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Series, Topic
 from meetings.numbering import agenda_numbers
 from meetings.search import HITS_PER_PAGE, MAX_HITS_PER_KIND, find_matches, hits_for
 from meetings.views import MeetingFilterForm
@@ -30,10 +30,10 @@ from meetings.views import MeetingFilterForm
 
 
 class SearchForm(MeetingFilterForm):
-    """The search box and its filters (the meetings lists' kind and year, a topic and an
+    """The search box and its filters (the meetings lists' series and year, a topic and an
     area), read from the query string."""
 
-    field_order = ["q", "kind", "year", "topic", "area"]
+    field_order = ["q", "series", "year", "topic", "area"]
 
     q = forms.CharField(
         label="Search for",
@@ -93,7 +93,7 @@ def search_page(request):
         matches = find_matches(
             form.cleaned_data["q"],
             user=user,
-            kind=form.cleaned_data["kind"] or None,
+            series=form.cleaned_data["series"],
             year=form.cleaned_data["year"],
             topic=form.cleaned_data["topic"],
             area=form.cleaned_data["area"],
@@ -121,13 +121,26 @@ def _ics_response(content: bytes, filename: str, disposition: str) -> HttpRespon
 
 
 def calendar_feed(request):
-    """``meetings:calendar``: the upcoming meetings the user may read, as an iCalendar feed."""
-    meetings = Meeting.objects.visible_to(request.user).upcoming(timezone.localdate())
+    """``meetings:calendar``: the upcoming meetings the user may read, as an iCalendar feed;
+    ``?series=<id>`` keeps to one series."""
+    meetings = (
+        Meeting.objects.visible_to(request.user)
+        .upcoming(timezone.localdate())
+        .select_related("series")
+    )
+    name, uid = "Assurance meetings", "upcoming-meetings"
+    series_id = request.GET.get("series", "")
+    if series_id:
+        if not (series_id.isascii() and series_id.isdigit() and len(series_id) < 18):
+            raise Http404("No such series.")
+        series = get_object_or_404(Series, pk=series_id)
+        meetings = meetings.filter(series=series)
+        name, uid = series.name, f"upcoming-meetings-series-{series.pk}"
     content = meetings_calendar(
         meetings,
         lambda meeting: request.build_absolute_uri(meeting.get_absolute_url()),
-        name="Assurance meetings",
-        uid="upcoming-meetings",
+        name=name,
+        uid=uid,
     )
     return _ics_response(content, "assurance-meetings.ics", "inline")
 
@@ -135,7 +148,9 @@ def calendar_feed(request):
 def meeting_ics(request, pk):
     """``meetings:meeting_ics``: one meeting the user may read, as an .ics file to open in
     Outlook; 404 for a meeting they may not read, so a draft's existence does not leak."""
-    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("series"), pk=pk
+    )
     content = meetings_calendar(
         [meeting],
         lambda meeting: request.build_absolute_uri(meeting.get_absolute_url()),

@@ -8,7 +8,6 @@ the rows were entered.
 
 from __future__ import annotations
 
-import datetime
 import json
 from dataclasses import dataclass
 
@@ -16,29 +15,19 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.utils.formats import date_format
+from django.db.models import Q
 
 from assurance.versioning import STALE_EDIT_MESSAGE, VersionedFormMixin
 from meetings.models import (
     Attendance,
     AttendanceStatus,
     Meeting,
-    MeetingKind,
     Organisation,
     Person,
+    Series,
 )
 
 CHOOSE_OR_NAME = "Choose a person from the list or enter the name of someone new"
-
-
-def suggested_title(kind: str, date: datetime.date) -> str:
-    """The usual title of a meeting, e.g. "Monthly Assurance Meeting November 2022"."""
-    return f"{kind_title(kind)} {date_format(date, 'F Y')}"
-
-
-def kind_title(kind: str) -> str:
-    """The kind of meeting as it starts a title: "Monthly Assurance Meeting"."""
-    return MeetingKind(kind).label.title()
 
 
 def capacity_for(person: Person) -> str:
@@ -121,12 +110,12 @@ class PersonChoiceField(forms.ChoiceField):
 
 
 class MeetingForm(VersionedFormMixin, forms.ModelForm):
-    """Kind, title, date and time, venue, chair, minute taker and focus of a meeting."""
+    """Series, title, date and time, venue, chair, minute taker and focus of a meeting."""
 
     class Meta:
         model = Meeting
         fields = [
-            "kind",
+            "series",
             "title",
             "date",
             "start_time",
@@ -137,14 +126,15 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
             "focus",
         ]
         labels = {
-            "kind": "Kind of meeting",
+            "series": "Series",
             "start_time": "Start time",
             "minute_taker_capacity": "Minute taker's capacity",
         }
         help_texts = {
             "title": (
-                "Leave blank to use the usual title made from the kind and date, "
-                "such as “Monthly Assurance Meeting November 2022”."
+                "Leave blank to use the usual title made from the series and date, "
+                "such as “Holding to Account, 29 November 2022”. Give a thematic or "
+                "extraordinary meeting its own title."
             ),
         }
         widgets = {
@@ -158,9 +148,9 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
             "minute_taker_capacity": {
                 "max_length": "The minute taker's capacity must be 200 characters or fewer"
             },
-            "kind": {
-                "required": "Choose the kind of meeting",
-                "invalid_choice": "Choose the kind of meeting from the list",
+            "series": {
+                "required": "Choose the series the meeting belongs to",
+                "invalid_choice": "Choose the series the meeting belongs to from the list",
             },
             "date": {
                 "required": "Enter the date of the meeting",
@@ -178,9 +168,14 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
             thing="meeting"
         )
         self.fields["title"].required = False
-        # The titles each kind suggests, for the script that fills the title in as you type.
-        self.fields["title"].widget.attrs["data-kind-titles"] = json.dumps(
-            {kind: kind_title(kind) for kind in MeetingKind.values}
+        # Active series, and the meeting's own even if it has since been retired.
+        series = self.fields["series"]
+        current = self.instance.series_id if self.instance.pk else None
+        series.queryset = Series.objects.filter(Q(active=True) | Q(pk=current))
+        series.empty_label = "Choose a series"
+        # Each series' name, for the script that fills the title in as you type.
+        self.fields["title"].widget.attrs["data-series-names"] = json.dumps(
+            {str(choice.pk): choice.name for choice in series.queryset}
         )
         for name, label, missing in (
             ("chair", "Chair", "Choose the chair from the list"),
@@ -195,7 +190,7 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Row(Column("kind", css_class="col-md-5"), Column("title", css_class="col-md-7")),
+            Row(Column("series", css_class="col-md-5"), Column("title", css_class="col-md-7")),
             Row(Column("date", css_class="col-sm-6 col-md-4"), Column("start_time")),
             "venue",
             Row(
@@ -209,9 +204,9 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        kind, date = cleaned_data.get("kind"), cleaned_data.get("date")
-        if not cleaned_data.get("title") and kind and date:
-            cleaned_data["title"] = suggested_title(kind, date)
+        series, date = cleaned_data.get("series"), cleaned_data.get("date")
+        if not cleaned_data.get("title") and series and date:
+            cleaned_data["title"] = series.default_title(date)
         return cleaned_data
 
 

@@ -1,7 +1,17 @@
-"""Everything the minutes of one meeting show, loaded in a fixed number of queries.
+"""What the minutes of one meeting show: built from the records while they are a draft, stored
+when they are approved, and read back as they were stored from then on.
 
-The signed-in meeting page uses it now; the public minutes and the PDF reuse it, passing
-``include_restricted=False`` so restricted items are withheld.
+The query proposes, the minutes record. ``build_record`` reads the database and returns the
+minutes as plain data (text already formatted, so nothing in it depends on the records any
+more): header, attendance, numbered items with their actions arising and each action's status
+at the meeting, the outstanding matters reviewed at it with the updates given, and the next
+meeting of the series. ``freeze`` stores that data when the minutes are approved; nothing done
+afterwards changes it until the minutes are reopened.
+
+Reading rules win over freezing: ``minutes_for`` takes the stored (or, for a draft, the live)
+record and removes what this reader may not read *today* — restricted items for the public,
+and reviewed actions whose origin meeting (or, for the public, origin item) the reader may not
+read. Everything here costs the same number of queries whatever the size of the minutes.
 """
 
 from __future__ import annotations
@@ -10,28 +20,294 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
 
-from actions.models import Action, ActionUpdate
-from meetings.models import AgendaItem, Attendance, Meeting
+from actions.models import Action, ActionUpdate, ReviewedAction, Status
+from meetings.models import AgendaItem, ApprovedMinutes, Attendance, Meeting, MeetingStatus
 from meetings.numbering import number_items, ordered_tree
 
 # What the minutes' header shows about the meeting, joined onto the meeting's own query.
-HEADER_RELATED = ("chair", "minute_taker", "minute_taker__office")
+HEADER_RELATED = ("series", "chair", "minute_taker", "minute_taker__office")
+RECORD_FORMAT = 1
 
 
 def with_minutes_header(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """The meetings with the chair and the minute taker (and their office) joined in."""
+    """The meetings with their series, chair and minute taker (and their office) joined in."""
     return queryset.select_related(*HEADER_RELATED)
+
+
+# --- Building the record from the database ---------------------------------------------------
+
+
+def _long_date(date) -> str:
+    return date_format(date, "l j F Y")
+
+
+def _day(date) -> str:
+    return date_format(date, "j F Y")
+
+
+def _meeting_facts(meeting: Meeting) -> dict:
+    return {
+        "id": meeting.pk,
+        "title": meeting.title,
+        "series": meeting.series.name,
+        "date_iso": meeting.date.isoformat(),
+        "date": _long_date(meeting.date),
+        "month": date_format(meeting.date, "F Y"),
+        "time": meeting.start_time.strftime("%H:%M") if meeting.start_time else "",
+        "venue": meeting.venue,
+    }
+
+
+def _minute_taker(meeting: Meeting) -> str:
+    person = meeting.minute_taker
+    if person is None:
+        return ""
+    if meeting.minute_taker_capacity:
+        return f"{person.name}, {meeting.minute_taker_capacity}"
+    office = f", {person.office.title}" if person.office else ""
+    return f"{person.name}{office}, {person.get_organisation_display()}"
+
+
+def _action_data(action: Action) -> dict:
+    """An action as the minutes print it, with its status at the meeting (``status_on``)."""
+    due_meeting = action.due_meeting
+    return {
+        "id": action.pk,
+        "reference": action.reference,
+        "description": action.description,
+        "owners": [
+            {"abbreviation": office.abbreviation, "title": office.title}
+            for office in action.owners.all()
+        ],
+        "due_date_iso": action.due_date.isoformat() if action.due_date else "",
+        "due_date": _day(action.due_date) if action.due_date else "",
+        "due_meeting": (
+            {
+                "id": due_meeting.pk,
+                "title": due_meeting.title,
+                "date_iso": due_meeting.date.isoformat(),
+                "date": _day(due_meeting.date),
+            }
+            if due_meeting
+            else None
+        ),
+        "status": action.status_on,
+        "status_label": Status(action.status_on).label,
+    }
+
+
+def _actions(meeting: Meeting) -> QuerySet[Action]:
+    return (
+        Action.objects.with_status_on(meeting.date)
+        .select_related("due_meeting")
+        .prefetch_related("owners")
+    )
+
+
+def _items(meeting: Meeting) -> list[dict]:
+    items = list(
+        meeting.items.select_related("lead_office").prefetch_related(
+            "topics", "areas", Prefetch("actions", queryset=_actions(meeting))
+        )
+    )
+    numbers = number_items(items)
+    records = []
+    for item, depth in ordered_tree(items):
+        written = [item.background, item.questions, item.minutes]
+        lead = item.lead_office
+        records.append(
+            {
+                "id": item.pk,
+                "parent_id": item.parent_id,
+                "number": numbers[item.pk],
+                "depth": depth,
+                "kind": item.kind,
+                "title": item.title,
+                "restricted": item.restricted,
+                "restricted_reason": item.restricted_reason,
+                "assurance_level": item.assurance_level,
+                "assurance_label": item.get_assurance_level_display(),
+                "lead": f"{lead.title} ({lead.abbreviation})" if lead else "",
+                "topics": [topic.name for topic in item.topics.all()],
+                "areas": [area.name for area in item.areas.all()],
+                "background": item.background,
+                "questions": item.questions,
+                "minutes": item.minutes,
+                "assurance_statement": item.assurance_statement,
+                "decision": item.decision,
+                "labelled": sum(1 for text in written if text.strip()) > 1,
+                "actions": [_action_data(action) for action in item.actions.all()],
+            }
+        )
+    return records
+
+
+def reviewed_actions(meeting: Meeting) -> QuerySet[Action]:
+    """The earlier actions the minutes of ``meeting`` review: the rows the officer kept once
+    the outstanding matters are saved; before that, the product's proposal and any action
+    already updated at the meeting."""
+    rows = ReviewedAction.objects.filter(meeting=meeting).values("action_id")
+    if meeting.outstanding_reviewed:
+        return Action.objects.filter(pk__in=rows)
+    proposed = Action.objects.carried_forward_to(meeting).values("pk")
+    return Action.objects.filter(pk__in=rows) | Action.objects.filter(pk__in=proposed)
+
+
+def _own_title(meeting: Meeting) -> str:
+    """A meeting's title when it says more than its series and date, as a thematic or
+    extraordinary meeting's does; else nothing."""
+    return "" if meeting.title.startswith(meeting.series.name) else meeting.title
+
+
+def _outstanding(meeting: Meeting) -> list[dict]:
+    updates_here = ActionUpdate.objects.filter(meeting=meeting).order_by("created_at", "pk")
+    actions = list(
+        reviewed_actions(meeting)
+        .with_status_on(meeting.date)
+        .select_related("origin_meeting__series", "due_meeting")
+        .prefetch_related(
+            "owners", Prefetch("updates", queryset=updates_here, to_attr="updates_at_meeting")
+        )
+        .order_by("origin_meeting__date", "origin_meeting__pk", "reference")
+    )
+    # Origin items are numbered within their own meeting's agenda: every item of every origin
+    # meeting at once.
+    items_by_meeting: dict[int, list[AgendaItem]] = defaultdict(list)
+    for item in AgendaItem.objects.filter(
+        meeting_id__in={action.origin_meeting_id for action in actions}
+    ).only("pk", "meeting_id", "parent_id", "position", "printed_number", "title"):
+        items_by_meeting[item.meeting_id].append(item)
+    numbers: dict[int, str] = {}
+    titles: dict[int, str] = {}
+    for meeting_items in items_by_meeting.values():
+        numbers |= number_items(meeting_items)
+        titles |= {item.pk: item.title for item in meeting_items}
+
+    groups: dict[int, dict] = {}
+    for action in actions:
+        origin = action.origin_meeting
+        group = groups.setdefault(
+            origin.pk,
+            {
+                # A thematic or extraordinary meeting is named: its title is not the series'.
+                "meeting": _meeting_facts(origin) | {"own_title": _own_title(origin)},
+                "actions": [],
+            },
+        )
+        group["actions"].append(
+            _action_data(action)
+            | {
+                "origin_item_id": action.origin_item_id,
+                "origin_number": numbers.get(action.origin_item_id, ""),
+                "origin_title": titles.get(action.origin_item_id, ""),
+                "updates": [
+                    {
+                        "note": update.note,
+                        "change": (
+                            f"status changed from {update.get_status_before_display().lower()} "
+                            f"to {update.get_status_after_display().lower()}"
+                            if update.changes_status
+                            else ""
+                        ),
+                    }
+                    for update in action.updates_at_meeting
+                ],
+            }
+        )
+    return list(groups.values())
+
+
+def build_record(meeting: Meeting) -> dict:
+    """The minutes of ``meeting`` (fetched through ``with_minutes_header``) as plain data, from
+    the database as it is now."""
+    attendance = list(meeting.attendances.select_related("person"))
+    next_meeting = meeting.next_meeting(Meeting.objects.select_related("series"))
+
+    def attendee(row: Attendance) -> dict:
+        return {
+            "name": row.person.name,
+            "capacity": row.capacity,
+            "part": row.status == Attendance.Status.PART,
+            "status_label": row.get_status_display(),
+        }
+
+    return {
+        "format": RECORD_FORMAT,
+        "meeting": _meeting_facts(meeting)
+        | {
+            "label": meeting.series.label,
+            "chair": meeting.chair.name if meeting.chair else "",
+            "minute_taker": _minute_taker(meeting),
+            "focus": meeting.focus,
+        },
+        "attendees": [
+            attendee(row) for row in attendance if row.status != Attendance.Status.APOLOGIES
+        ],
+        "apologies": [
+            attendee(row) for row in attendance if row.status == Attendance.Status.APOLOGIES
+        ],
+        "items": _items(meeting),
+        "outstanding": _outstanding(meeting),
+        "next_meeting": _meeting_facts(next_meeting) if next_meeting else None,
+    }
+
+
+def freeze(meeting: Meeting) -> ApprovedMinutes:
+    """Store what the minutes show now, and the outstanding matters as rows of the meeting.
+    Called when they are approved, inside that transaction."""
+    record = build_record(meeting)
+    reviewed = [entry["id"] for group in record["outstanding"] for entry in group["actions"]]
+    ReviewedAction.objects.filter(meeting=meeting).exclude(action_id__in=reviewed).delete()
+    have = set(ReviewedAction.objects.filter(meeting=meeting).values_list("action_id", flat=True))
+    ReviewedAction.objects.bulk_create(
+        ReviewedAction(meeting=meeting, action_id=pk) for pk in reviewed if pk not in have
+    )
+    if not meeting.outstanding_reviewed:
+        Meeting.objects.filter(pk=meeting.pk).update(outstanding_reviewed=True)
+        meeting.outstanding_reviewed = True
+    approved, _created = ApprovedMinutes.objects.update_or_create(
+        meeting=meeting, defaults={"content": record, "recorded_at": timezone.now()}
+    )
+    return approved
+
+
+def thaw(meeting: Meeting) -> None:
+    """Reopened minutes are a draft again: built from the records until approved again."""
+    ApprovedMinutes.objects.filter(meeting=meeting).delete()
+
+
+def record_of(meeting: Meeting) -> dict:
+    """What the minutes show: stored for approved and published minutes, live for a draft.
+
+    Minutes approved before records were stored are recorded the first time they are read."""
+    if meeting.status == MeetingStatus.DRAFT:
+        return build_record(meeting)
+    try:
+        return meeting.record.content
+    except ApprovedMinutes.DoesNotExist:
+        return freeze(meeting).content
+
+
+# --- Reading the record, as one reader may ------------------------------------------------
 
 
 @dataclass(frozen=True)
 class MinutesItem:
-    """An agenda item in reading order, with its derived number and depth (1 = top level)."""
+    """An agenda item of the record in reading order, with what the templates need."""
 
-    item: AgendaItem
-    number: str
-    depth: int
+    item: dict
     withheld: bool = False
+
+    @property
+    def number(self) -> str:
+        return self.item["number"]
+
+    @property
+    def depth(self) -> int:
+        return self.item["depth"]
 
     @property
     def heading_level(self) -> int:
@@ -45,45 +321,21 @@ class MinutesItem:
 
     @property
     def is_outstanding_matters(self) -> bool:
-        return self.item.kind == AgendaItem.Kind.OUTSTANDING_MATTERS
+        return self.item["kind"] == AgendaItem.Kind.OUTSTANDING_MATTERS
 
     @property
     def is_next_meeting(self) -> bool:
-        return self.item.kind == AgendaItem.Kind.NEXT_MEETING
-
-    @property
-    def labelled(self) -> bool:
-        """Label background, questions and findings only when more than one is written."""
-        written = [self.item.background, self.item.questions, self.item.minutes]
-        return sum(1 for text in written if text.strip()) > 1
-
-
-@dataclass(frozen=True)
-class OutstandingAction:
-    """A carried-forward action with the item it arose at and the updates given at this meeting."""
-
-    action: Action
-    origin_number: str | None
-    origin_title: str | None
-    updates: list[ActionUpdate]
-
-
-@dataclass(frozen=True)
-class OutstandingGroup:
-    """The outstanding actions that arose at one earlier meeting."""
-
-    meeting: Meeting
-    actions: list[OutstandingAction]
+        return self.item["kind"] == AgendaItem.Kind.NEXT_MEETING
 
 
 @dataclass(frozen=True)
 class Minutes:
-    meeting: Meeting
-    attendees: list[Attendance]  # present and in attendance for part, in the recorded order
-    apologies: list[Attendance]
+    meeting: dict
+    attendees: list[dict]
+    apologies: list[dict]
     items: list[MinutesItem]
-    outstanding: list[OutstandingGroup]
-    next_meeting: Meeting | None
+    outstanding: list[dict]
+    next_meeting: dict | None
     include_restricted: bool = True
     referenced_meeting_ids: set[int] = field(default_factory=set)
 
@@ -98,7 +350,7 @@ class Minutes:
 
     @property
     def outstanding_count(self) -> int:
-        return sum(len(group.actions) for group in self.outstanding)
+        return sum(len(group["actions"]) for group in self.outstanding)
 
     @property
     def outstanding_group_level(self) -> int:
@@ -111,112 +363,81 @@ class Minutes:
         return min(self.outstanding_group_level + 1, 6)
 
 
-def _withheld_ids(items: list[AgendaItem]) -> set[int]:
-    """The pks of restricted items and everything nested inside them."""
+def _withheld_ids(items) -> set[int]:
+    """The ids of restricted items and everything nested inside them (parents come first)."""
     withheld: set[int] = set()
-    for item, _depth in ordered_tree(items):  # parents come before their children
+    for item in items:
+        if item["restricted"] or item["parent_id"] in withheld:
+            withheld.add(item["id"])
+    return withheld
+
+
+def _restricted_origin_items(origin_meeting_ids: set[int]) -> set[int]:
+    """Of the origin meetings' items, those withheld from the public today."""
+    items = AgendaItem.objects.filter(meeting_id__in=origin_meeting_ids).only(
+        "pk", "meeting_id", "parent_id", "position", "printed_number", "restricted"
+    )
+    withheld: set[int] = set()
+    for item, _depth in ordered_tree(items):
         if item.restricted or item.parent_id in withheld:
             withheld.add(item.pk)
     return withheld
 
 
-def _agenda(meeting: Meeting, include_restricted: bool) -> list[MinutesItem]:
-    actions = Action.objects.select_related("due_meeting").prefetch_related("owners")
-    items = list(
-        meeting.items.select_related("lead_office").prefetch_related(
-            "topics", "areas", Prefetch("actions", queryset=actions)
-        )
-    )
-    numbers = number_items(items)
-    withheld = set() if include_restricted else _withheld_ids(items)
-    return [
-        MinutesItem(item=item, number=numbers[item.pk], depth=depth, withheld=item.pk in withheld)
-        for item, depth in ordered_tree(items)
+def minutes_for(
+    meeting: Meeting, record: dict, *, readable_meetings: QuerySet[Meeting], public: bool
+) -> Minutes:
+    """The record as this reader may read it today: reviewed actions whose origin meeting is not
+    in ``readable_meetings`` are left out; for the public, so are restricted items (each becomes
+    one "taken in private" line, the items inside it left out) and actions of restricted
+    items."""
+    items = record["items"]
+    withheld = _withheld_ids(items) if public else set()
+    shown_items = [
+        MinutesItem(item=item, withheld=item["id"] in withheld)
+        for item in items
+        if not (item["id"] in withheld and item["parent_id"] in withheld)
     ]
 
-
-def _outstanding(meeting: Meeting, include_restricted: bool) -> list[OutstandingGroup]:
-    updates_here = ActionUpdate.objects.filter(meeting=meeting).order_by("created_at", "pk")
-    actions = list(
-        Action.objects.carried_forward_to(meeting)
-        .select_related("origin_meeting", "due_meeting")
-        .prefetch_related(
-            "owners", Prefetch("updates", queryset=updates_here, to_attr="updates_at_meeting")
-        )
-    )
-    if not actions:
-        return []
-
-    # Origin items are numbered within their own meeting's agenda: fetch every item of every
-    # origin meeting at once, then number each meeting's items.
-    origin_meeting_ids = {action.origin_meeting_id for action in actions}
-    items_by_meeting: dict[int, list[AgendaItem]] = defaultdict(list)
-    for item in AgendaItem.objects.filter(meeting_id__in=origin_meeting_ids).only(
-        "pk", "meeting_id", "parent_id", "position", "printed_number", "title", "restricted"
-    ):
-        items_by_meeting[item.meeting_id].append(item)
-    numbers: dict[int, str] = {}
-    titles: dict[int, str] = {}
-    withheld: set[int] = set()
-    for meeting_items in items_by_meeting.values():
-        numbers |= number_items(meeting_items)
-        titles |= {item.pk: item.title for item in meeting_items}
-        if not include_restricted:
-            withheld |= _withheld_ids(meeting_items)
-
-    groups: dict[int, OutstandingGroup] = {}
-    for action in actions:
-        if action.origin_item_id in withheld:
+    origin_ids = {group["meeting"]["id"] for group in record["outstanding"]}
+    readable = readable_meetings.ids_among(origin_ids | {meeting.pk})
+    private_items = _restricted_origin_items(origin_ids) if public and origin_ids else set()
+    outstanding = []
+    for group in record["outstanding"]:
+        if group["meeting"]["id"] not in readable:
             continue
-        group = groups.setdefault(
-            action.origin_meeting_id, OutstandingGroup(meeting=action.origin_meeting, actions=[])
-        )
-        group.actions.append(
-            OutstandingAction(
-                action=action,
-                origin_number=numbers.get(action.origin_item_id),
-                origin_title=titles.get(action.origin_item_id),
-                updates=action.updates_at_meeting,
-            )
-        )
-    return list(groups.values())  # in order of the origin meeting's date, as queried
+        actions = [a for a in group["actions"] if a["origin_item_id"] not in private_items]
+        if actions:
+            outstanding.append(group | {"actions": actions})
 
-
-def build_minutes(meeting: Meeting, *, include_restricted: bool = True) -> Minutes:
-    """Load the minutes of ``meeting`` (fetched through ``with_minutes_header``).
-
-    Issues the same number of queries however many items, actions and updates it has.
-    With ``include_restricted=False`` restricted items (and their children and the actions
-    that arose at them) are marked withheld, for the published minutes.
-    """
-    attendance = list(meeting.attendances.select_related("person"))
-    items = _agenda(meeting, include_restricted)
-    outstanding = _outstanding(meeting, include_restricted)
-    next_meeting = meeting.next_meeting()
-
-    referenced = {group.meeting.pk for group in outstanding}
-    referenced |= {
-        action.due_meeting_id
-        for entry in items
-        for action in entry.item.actions.all()
-        if action.due_meeting_id
-    }
-    referenced |= {
-        entry.action.due_meeting_id
-        for group in outstanding
-        for entry in group.actions
-        if entry.action.due_meeting_id
-    }
-    if next_meeting is not None:
-        referenced.add(next_meeting.pk)
+    referenced = {group["meeting"]["id"] for group in outstanding}
+    for action in [a for entry in shown_items for a in entry.item["actions"]] + [
+        a for group in outstanding for a in group["actions"]
+    ]:
+        if action["due_meeting"]:
+            referenced.add(action["due_meeting"]["id"])
+    if record["next_meeting"]:
+        referenced.add(record["next_meeting"]["id"])
 
     return Minutes(
-        meeting=meeting,
-        attendees=[row for row in attendance if row.status != Attendance.Status.APOLOGIES],
-        apologies=[row for row in attendance if row.status == Attendance.Status.APOLOGIES],
-        items=items,
+        meeting=record["meeting"],
+        attendees=record["attendees"],
+        apologies=record["apologies"],
+        items=shown_items,
         outstanding=outstanding,
-        next_meeting=next_meeting,
-        include_restricted=include_restricted,
+        next_meeting=record["next_meeting"],
+        include_restricted=not public,
         referenced_meeting_ids=referenced,
     )
+
+
+def build_minutes(meeting: Meeting, *, user=None, public: bool = False) -> Minutes:
+    """The minutes of ``meeting`` as ``user`` (or, with ``public``, anyone) may read them; with
+    neither, in full (for commands)."""
+    from meetings.public import public_meetings  # public imports this module
+
+    if public:
+        readable = public_meetings()
+    else:
+        readable = Meeting.objects.all() if user is None else Meeting.objects.visible_to(user)
+    return minutes_for(meeting, record_of(meeting), readable_meetings=readable, public=public)

@@ -138,6 +138,59 @@ class LocalPolicingArea(models.Model):
         return self.name
 
 
+class Series(models.Model):
+    """A standing meeting ("Holding to Account", "Governance Board"): every meeting belongs to
+    one, and outstanding matters, the next meeting, default titles and the calendar work
+    within it."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    minutes_label = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Printed above the title of its minutes, e.g. "Monthly Assurance Meeting".',
+    )
+    reference_code = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text='Starts the references of its actions ("GB-2022-11-01"), so that each series '
+        'numbers its own; the first series may leave it blank ("2022-11-01").',
+    )
+    active = models.BooleanField(
+        default=True, help_text="Only active series are offered for new meetings."
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Order in lists; lower first.")
+
+    objects = HistoryRecordingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "series"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference_code"],
+                condition=~Q(reference_code=""),
+                name="series_reference_code_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:series_edit", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        """What is printed above its minutes: the label, or failing that the name."""
+        return self.minutes_label or self.name
+
+    def default_title(self, date) -> str:
+        """A meeting's title when none is typed: "Holding to Account, 29 November 2022"."""
+        return f"{self.name}, {date.day} {date:%B %Y}"
+
+
 class MeetingQuerySet(HistoryRecordingQuerySet):
     def visible_to(self, user) -> MeetingQuerySet:
         """The meetings this user may read: drafts only for the OPCC and the Commissioner."""
@@ -162,14 +215,6 @@ class MeetingQuerySet(HistoryRecordingQuerySet):
         return self.filter(date__lt=today).order_by("-date", "-start_time")
 
 
-class MeetingKind(models.TextChoices):
-    MONTHLY = "monthly", "Monthly assurance meeting"
-    THEMATIC = "thematic", "Thematic meeting"
-    PUBLIC = "public", "Public meeting"
-    VIRTUAL = "virtual", "Virtual meeting"
-    EXTRAORDINARY = "extraordinary", "Extraordinary meeting"
-
-
 class MeetingStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     APPROVED = "approved", "Approved"
@@ -177,11 +222,9 @@ class MeetingStatus(models.TextChoices):
 
 
 class Meeting(models.Model):
-    Kind = MeetingKind
-
     Status = MeetingStatus
 
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MONTHLY)
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="meetings")
     title = models.CharField(max_length=200)
     date = models.DateField()
     start_time = models.TimeField(null=True, blank=True)
@@ -201,6 +244,12 @@ class Meeting(models.Model):
         blank=True, help_text="What the meeting looked at, e.g. the quarterly report or a theme."
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    outstanding_reviewed = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Whether the officer has saved the outstanding matters: from then on the "
+        "minutes print the actions reviewed, not the list the product proposes.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -213,7 +262,6 @@ class Meeting(models.Model):
         ordering = ["-date", "-start_time"]
         indexes = [models.Index(fields=["date"], name="meeting_date_idx")]
         constraints = [
-            choices_check("kind", MeetingKind, "meeting_kind_valid"),
             choices_check("status", MeetingStatus, "meeting_status_valid"),
         ]
 
@@ -236,11 +284,16 @@ class Meeting(models.Model):
         """Only draft minutes can be edited; approved ones must be reopened first."""
         return self.status == self.Status.DRAFT
 
+    def has_taken_place(self, today=None) -> bool:
+        return self.date <= (today or timezone.localdate())
+
     def next_meeting(self, queryset=None) -> Meeting | None:
-        """The meeting after this one: the minutes' "confirmation of next meeting"."""
+        """The meeting of the same series after this one: the minutes' "confirmation of next
+        meeting"."""
         queryset = Meeting.objects.all() if queryset is None else queryset
         return (
-            queryset.filter(Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk))
+            queryset.filter(series_id=self.series_id)
+            .filter(Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk))
             .order_by("date", "start_time", "pk")
             .first()
         )
@@ -438,3 +491,42 @@ class MeetingStatusChange(models.Model):
             f"{self.meeting}: {self.get_status_before_display()} → "
             f"{self.get_status_after_display()}"
         )
+
+
+class ApprovedMinutes(models.Model):
+    """What approved minutes show, stored when they are approved and never recomputed: the
+    query proposes, the minutes record. Deleted when the minutes are reopened."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="record")
+    content = models.JSONField(help_text="The minutes as built by meetings.minutes at approval.")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "approved minutes"
+
+    def __str__(self):
+        return f"Approved minutes of {self.meeting}"
+
+
+class PublishedPdf(models.Model):
+    """A public PDF of published minutes, as it was served; the latest is served. A new one is
+    made only when the minutes are published again, or when what the public may read in them
+    changes (an earlier meeting whose actions they list is withdrawn or published)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="published_pdfs")
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64, help_text="Of the PDF's bytes, shown publicly.")
+    source_sha256 = models.CharField(
+        max_length=64,
+        default="",
+        help_text="Of the HTML it was made from: the same HTML needs no new PDF.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        get_latest_by = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"PDF of {self.meeting} ({self.sha256[:12]})"

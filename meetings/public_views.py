@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 
 from assurance.caching import fragment
 from meetings.minutes import with_minutes_header
-from meetings.pdf import pdf_response
+from meetings.pdf import pdf_response, published_pdf
 from meetings.public import public_meetings, public_minutes
 from meetings.views import MeetingFilterForm
 
@@ -24,7 +24,7 @@ def _public_meeting(pk: int):
 
 @login_not_required
 def meeting_list(request):
-    """Published meetings, newest first, filtered by kind and year from the query string."""
+    """Published meetings, newest first, filtered by series and year from the query string."""
     form = MeetingFilterForm(request.GET or None, meetings=public_meetings())
     page = Paginator(form.filtered(), MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -32,7 +32,7 @@ def meeting_list(request):
         "public/meeting_list.html",
         {
             "form": form,
-            "kind_label": form.kind_label,
+            "series_label": form.series_label,
             "year": form.chosen_year,
             "page_obj": page,
             "page_range": page.paginator.get_elided_page_range(page.number),
@@ -54,6 +54,7 @@ def meeting_detail(request, pk):
         context = {
             "meeting": meeting,
             "minutes": minutes,
+            "pdf_sha256": published_pdf(meeting).sha256,
             "public": True,
             # Meetings the minutes mention are linked (to their public page) once published.
             "readable_meeting_ids": public_meetings().ids_among(minutes.referenced_meeting_ids),
@@ -65,5 +66,7 @@ def meeting_detail(request, pk):
 
 @login_not_required
 def meeting_pdf(request, pk):
-    """The published minutes as a PDF, restricted items withheld."""
-    return pdf_response(_public_meeting(pk), public=True)
+    """The published minutes as a PDF, restricted items withheld: the file stored when they
+    were published, byte for byte."""
+    meeting = _public_meeting(pk)
+    return pdf_response(bytes(published_pdf(meeting).pdf), meeting)

@@ -4,14 +4,23 @@ The one place these rules live. Views, the admin and commands call the three fun
 each checks the user's role and the minutes' status under a row lock, moves the status, bumps
 the meeting's version (so an edit form loaded before the change is refused as stale) and writes
 a ``MeetingStatusChange``, all in one transaction.
+
+Approving stores what the minutes show (``meetings.minutes.freeze``): from then on they are
+read as stored. Approval is refused while the minutes lack what minutes must have
+(``approval_problems``). Publishing stores the public PDF with its SHA-256. Reopening drops the
+stored minutes. Any change of status may change what the public may read in *other* published
+minutes that review this meeting's actions: their stored PDFs are made again where it does.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from assurance import roles
 from assurance.permissions import has_role
+from meetings import minutes, pdf
 from meetings.models import Meeting, MeetingStatus, MeetingStatusChange
 
 APPROVE_ROLES = (roles.OPCC, roles.COMMISSIONER)
@@ -40,8 +49,22 @@ def may_reopen(user, meeting: Meeting) -> bool:
     return has_role(user, *REOPEN_ROLES) and meeting.status != MeetingStatus.DRAFT
 
 
+def approval_problems(meeting: Meeting) -> list[str]:
+    """What the minutes lack before they can be approved, in plain English; empty when none."""
+    problems = []
+    if meeting.date > timezone.localdate():
+        day = date_format(meeting.date, "j F Y")
+        problems.append(f"The meeting is on {day}: minutes can be approved once it has been held.")
+    if not meeting.attendances.exists():
+        problems.append("No attendance has been recorded: add who attended on the meeting form.")
+    if not meeting.items.exists():
+        problems.append("The minutes have no agenda items: add them on the agenda page.")
+    return problems
+
+
 def meeting_approve(*, meeting: Meeting, user) -> Meeting:
-    """Approve draft minutes (OPCC or Commissioner); they become read-only."""
+    """Approve draft minutes (OPCC or Commissioner); they become read-only, and what they show
+    is stored."""
     return _change_status(
         meeting=meeting,
         user=user,
@@ -53,6 +76,7 @@ def meeting_approve(*, meeting: Meeting, user) -> Meeting:
             MeetingStatus.PUBLISHED: "These minutes have already been approved and published.",
         },
         to_status=MeetingStatus.APPROVED,
+        check=approval_problems,
     )
 
 
@@ -104,6 +128,7 @@ def _change_status(
     from_statuses: dict[str, str | None],
     to_status: str,
     reason: str = "",
+    check=None,
 ) -> Meeting:
     """Move the minutes to ``to_status`` if the user has a role in ``allowed_roles`` and the
     current status maps to None in ``from_statuses`` (otherwise to the refusal message)."""
@@ -116,6 +141,9 @@ def _change_status(
         refusal = from_statuses.get(locked.status, "These minutes cannot be changed that way.")
         if refusal is not None:
             raise MinutesStatusError(refusal)
+        problems = check(locked) if check else []
+        if problems:
+            raise MinutesStatusError(" ".join(problems))
         status_before = locked.status
         locked.status = to_status
         locked.version += 1
@@ -127,6 +155,15 @@ def _change_status(
             reason=reason,
             changed_by=user,
         )
+        locked = minutes.with_minutes_header(Meeting.objects.all()).get(pk=locked.pk)
+        if to_status == MeetingStatus.APPROVED:
+            minutes.freeze(locked)
+        elif to_status == MeetingStatus.DRAFT:
+            minutes.thaw(locked)
+        if to_status == MeetingStatus.PUBLISHED:
+            pdf.store_public_pdf(locked, reason="Published.")
+        if MeetingStatus.PUBLISHED in (status_before, to_status):
+            pdf.refresh_public_pdfs_citing(locked)
     # Keep the caller's object in step with the database.
     meeting.status, meeting.version, meeting.updated_at = (
         locked.status,

@@ -130,13 +130,13 @@ def find_matches(
     query: str,
     *,
     user,
-    kind: str | None = None,
+    series: int | None = None,
     year: int | None = None,
     topic: Topic | None = None,
     area: LocalPolicingArea | None = None,
 ) -> Matches:
     """The meetings, agenda items and actions matching ``query`` that ``user`` may read,
-    narrowed by meeting kind, year, topic and local policing area; best matches first.
+    narrowed by series, year, topic and local policing area; best matches first.
 
     Four queries, one per kind (meetings, items, actions, updates), each returning at most
     MAX_HITS_PER_KIND small rows.
@@ -144,7 +144,7 @@ def find_matches(
     query = query.strip()
     if not query:
         return Matches([])
-    meetings, items, actions = _scopes(user, kind=kind, year=year, topic=topic, area=area)
+    meetings, items, actions = _scopes(user, series=series, year=year, topic=topic, area=area)
     updates = ActionUpdate.objects.filter(action__in=actions)
     if connection.vendor == "postgresql":
         keys = _postgres_keys(SearchQuery(query, search_type="websearch", config=CONFIG))
@@ -267,7 +267,7 @@ def search(
     query: str,
     *,
     user,
-    kind: str | None = None,
+    series: int | None = None,
     year: int | None = None,
     topic: Topic | None = None,
     area: LocalPolicingArea | None = None,
@@ -276,7 +276,7 @@ def search(
 
     Issues a fixed number of queries whatever the number of hits.
     """
-    matches = find_matches(query, user=user, kind=kind, year=year, topic=topic, area=area)
+    matches = find_matches(query, user=user, series=series, year=year, topic=topic, area=area)
     return hits_for(matches.keys, query)
 
 
@@ -305,11 +305,11 @@ def _action_hit(action: Action, snippet: SafeString, match: Match, numbers) -> S
 # --- What may be searched ------------------------------------------------------------------
 
 
-def _scopes(user, *, kind, year, topic, area) -> tuple[QuerySet, QuerySet, QuerySet]:
+def _scopes(user, *, series, year, topic, area) -> tuple[QuerySet, QuerySet, QuerySet]:
     """The meetings, items and actions the user may read, narrowed by the filters."""
     meetings = Meeting.objects.visible_to(user)
-    if kind:
-        meetings = meetings.filter(kind=kind)
+    if series:
+        meetings = meetings.filter(series_id=series)
     if year:
         meetings = meetings.filter(date__year=year)
     items = AgendaItem.objects.filter(meeting__in=meetings)

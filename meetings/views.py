@@ -15,18 +15,19 @@ from assurance.permissions import has_role
 from meetings import publishing
 from meetings.audit import change_history_for_meeting
 from meetings.minutes import build_minutes, with_minutes_header
-from meetings.models import Meeting
+from meetings.models import Meeting, Series
 
 
 class MeetingFilterForm(forms.Form):
-    """The kind and year filters of a list of ``meetings``, read from the query string; the
-    years offered are those the meetings were held in."""
+    """The series and year filters of a list of ``meetings``, read from the query string; the
+    series and years offered are those of the meetings listed."""
 
-    kind = forms.ChoiceField(
-        label="Kind of meeting",
+    series = forms.TypedChoiceField(
+        label="Series",
         required=False,
-        choices=[("", "All kinds")] + Meeting.Kind.choices,
-        error_messages={"invalid_choice": "Choose a kind of meeting from the list."},
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose a series from the list."},
     )
     year = forms.TypedChoiceField(
         label="Year",
@@ -39,6 +40,12 @@ class MeetingFilterForm(forms.Form):
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.meetings = meetings
+        self.series_names = dict(
+            Series.objects.filter(pk__in=meetings.order_by().values("series_id")).values_list(
+                "pk", "name"
+            )
+        )
+        self.fields["series"].choices = [("", "All series")] + list(self.series_names.items())
         years = [day.year for day in meetings.dates("date", "year", order="DESC")]
         self.fields["year"].choices = [("", "All years")] + [(year, year) for year in years]
 
@@ -48,24 +55,24 @@ class MeetingFilterForm(forms.Form):
         meetings = self.meetings
         if self.is_bound:
             self.is_valid()
-            if self.chosen_kind:
-                meetings = meetings.filter(kind=self.chosen_kind)
+            if self.chosen_series:
+                meetings = meetings.filter(series_id=self.chosen_series)
             if self.chosen_year:
                 meetings = meetings.filter(date__year=self.chosen_year)
         return meetings
 
     # The valid choices, once filtered() has cleaned the form (fields own the plain names).
     @property
-    def chosen_kind(self) -> str | None:
-        return getattr(self, "cleaned_data", {}).get("kind")
+    def chosen_series(self) -> int | None:
+        return getattr(self, "cleaned_data", {}).get("series")
 
     @property
     def chosen_year(self) -> int | None:
         return getattr(self, "cleaned_data", {}).get("year")
 
     @property
-    def kind_label(self) -> str:
-        return Meeting.Kind(self.chosen_kind).label if self.chosen_kind else ""
+    def series_label(self) -> str:
+        return self.series_names.get(self.chosen_series, "")
 
 
 class MeetingListView(TemplateView):
@@ -76,13 +83,13 @@ class MeetingListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        visible = Meeting.objects.visible_to(user)
+        visible = Meeting.objects.visible_to(user).select_related("series")
         form = MeetingFilterForm(self.request.GET or None, meetings=visible)
         meetings = form.filtered()
         today = timezone.localdate()
         context.update(
             form=form,
-            kind_label=form.kind_label,
+            series_label=form.series_label,
             year=form.chosen_year,
             upcoming=list(meetings.upcoming(today)),
             past=list(meetings.past(today)),
@@ -121,7 +128,7 @@ class MeetingDetailView(DetailView):
     def render_record(self) -> str:
         """The minutes and their history as this user's roles see them."""
         user, meeting = self.request.user, self.object
-        minutes = build_minutes(meeting)
+        minutes = build_minutes(meeting, user=user)
         is_opcc = has_role(user, roles.OPCC)
         context = {
             "meeting": meeting,

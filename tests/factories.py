@@ -16,6 +16,7 @@ from meetings.models import (
     Office,
     Organisation,
     Person,
+    Series,
     Topic,
 )
 
@@ -75,11 +76,28 @@ class LocalPolicingAreaFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"area-{n}")
 
 
+def default_series() -> Series:
+    """The series of the seeds, which the migrations create: meetings share it unless a test
+    gives them another, so they form one chain as the seeds do."""
+    return Series.objects.get_or_create(
+        name="Monthly Assurance Meeting", defaults={"minutes_label": "Monthly Assurance Meeting"}
+    )[0]
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Series
+
+    name = factory.Sequence(lambda n: f"Governance Board {n}")
+    reference_code = factory.Sequence(lambda n: f"S{n}")
+    minutes_label = factory.LazyAttribute(lambda s: s.name)
+
+
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Meeting
 
-    kind = Meeting.Kind.MONTHLY
+    series = factory.LazyFunction(default_series)
     date = factory.Sequence(lambda n: datetime.date(2022, 1, 4) + datetime.timedelta(days=28 * n))
     title = factory.LazyAttribute(lambda m: f"Monthly Assurance Meeting {m.date:%B %Y}")
     start_time = datetime.time(14, 0)
@@ -161,5 +179,11 @@ class ActionUpdateFactory(factory.django.DjangoModelFactory):
     action = factory.SubFactory(ActionFactory)
     author = factory.SubFactory(UserFactory)
     note = "Work is under way; a briefing note will follow."
+    meeting = None
+    created_at = factory.LazyFunction(timezone.now)
+    # On its meeting's day when given at one; else the day it is typed, as the workflow dates it.
+    effective_on = factory.LazyAttribute(
+        lambda u: u.meeting.date if u.meeting else timezone.localdate(u.created_at)
+    )
     status_before = factory.SelfAttribute("action.status")
     status_after = factory.SelfAttribute("action.status")

@@ -64,11 +64,12 @@ def minutes_text(client, user, title):
 
 
 def test_the_seed_meetings_and_their_next_meetings_are_all_there(seeds):
-    meetings = {m.date.isoformat(): (m.kind, m.status) for m in Meeting.objects.all()}
-    assert meetings["2022-11-29"] == ("monthly", "published")
-    assert meetings["2018-05-29"] == ("monthly", "published")
-    assert meetings["2022-12-19"] == ("thematic", "draft")
-    assert meetings["2018-06-26"] == ("public", "draft")
+    meetings = {m.date.isoformat(): (m.series.name, m.status) for m in Meeting.objects.all()}
+    series = "Monthly Assurance Meeting"
+    assert meetings["2022-11-29"] == (series, "published")
+    assert meetings["2018-05-29"] == (series, "published")
+    assert meetings["2022-12-19"] == (series, "draft")
+    assert meetings["2018-06-26"] == (series, "draft")
 
 
 def test_november_2022_shows_its_twelve_items_under_item_2(seeds, client, officer):
@@ -89,7 +90,7 @@ def test_november_2022_shows_all_eight_attendees_with_their_capacities(seeds, cl
 def test_november_2022_shows_both_actions_with_their_owners(seeds, client, officer):
     text = minutes_text(client, officer, "Monthly Assurance Meeting November 2022")
     assert "2022-11-01 The PCC asked the Chief to share the IOM data" in text
-    assert "referred to her response. Status: Open No due point set CC" in text
+    assert "referred to her response. Status at the meeting: Open Current state of action 2022-11-01 No due point set CC" in text
     assert "2022-11-02 Update on response times to be provided at HTA in 3 months" in text
     assert "Due 28 February 2023 PCC / CC" in text
 

@@ -9,28 +9,28 @@
     return;
   }
 
-  // Title: "<kind> <Month Year>", unless the user has typed their own.
+  // Title: "<series>, <day Month Year>", unless the user has typed their own.
   var title = form.querySelector("#id_title");
-  var kind = form.querySelector("#id_kind");
+  var series = form.querySelector("#id_series");
   var date = form.querySelector("#id_date");
-  if (title && kind && date) {
-    var kindTitles = JSON.parse(title.getAttribute("data-kind-titles") || "{}");
+  if (title && series && date) {
+    var seriesNames = JSON.parse(title.getAttribute("data-series-names") || "{}");
     var lastSuggestion = null;
 
     var suggest = function () {
       var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date.value);
-      var start = kindTitles[kind.value];
+      var start = seriesNames[series.value];
       if (!parts || !start) {
         return;
       }
       var day = new Date(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]));
-      var suggestion = start + " " + day.toLocaleDateString("en-GB", { month: "long", year: "numeric" });
+      var suggestion = start + ", " + day.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
       if (title.value.trim() === "" || title.value === lastSuggestion) {
         title.value = suggestion;
       }
       lastSuggestion = suggestion;
     };
-    kind.addEventListener("change", suggest);
+    series.addEventListener("change", suggest);
     date.addEventListener("change", suggest);
   }
 
