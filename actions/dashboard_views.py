@@ -90,7 +90,7 @@ def dashboard(request):
             "horizon": horizon,
             "tiles": count_tiles(visible, horizon),
             "assurance": last_assurance(user, horizon.today),
-            "updates": recent_updates(visible),
+            "updates": recent_updates(visible, user),
             # The same actions in the log and the export: outstanding unless a status is chosen.
             "log_status": form.filters.get("status", ANY_OUTSTANDING),
         } | _listing(request, outstanding)

@@ -7,6 +7,7 @@ is decided by ``actions.workflow``, whose refusals the views attach to these for
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from actions.workflow import WorkflowError
 
@@ -14,11 +15,43 @@ from actions.workflow import WorkflowError
 class WorkflowErrorsMixin:
     def add_workflow_error(self, error: WorkflowError) -> None:
         """Show the workflow's refusal beside the field it is about: a missing note beside
-        the note, anything else beside the choice of status."""
-        self.add_error("note" if error.code == "note_required" else "transition", error.message)
+        the note, a refused date beside the date, anything else beside the choice of status
+        (or, on a form without one of those fields, beside the note)."""
+        field = {"note_required": "note", "effective_on": "effective_on"}.get(
+            error.code, "transition"
+        )
+        if field not in self.fields:
+            field = "transition" if "transition" in self.fields else "note"
+        self.add_error(field, error.message)
 
 
-class NoteForm(forms.Form):
+class EffectiveOnMixin:
+    """The optional "Date it took effect" of an update, for OPCC officers entering older
+    records; a form built with ``may_back_date=False`` drops it, so a date posted by anyone else
+    is ignored and their update takes effect today."""
+
+    def __init__(self, *args, may_back_date: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if may_back_date:
+            self.fields["effective_on"] = forms.DateField(
+                label="Date it took effect",
+                required=False,
+                # The ISO form a date input expects, so the page shows today until changed.
+                initial=lambda: timezone.localdate().isoformat(),
+                widget=forms.DateInput(
+                    format="%Y-%m-%d",
+                    attrs={"type": "date", "max": timezone.localdate().isoformat()},
+                ),
+                help_text="Leave this as today unless you are entering older records, for "
+                "example 18/01/2022.",
+                error_messages={
+                    "invalid": "Enter the date it took effect as a real date, for example "
+                    "18/01/2022"
+                },
+            )
+
+
+class NoteForm(WorkflowErrorsMixin, EffectiveOnMixin, forms.Form):
     """A progress note on the action page, without a change of status."""
 
     note = forms.CharField(
@@ -29,7 +62,7 @@ class NoteForm(forms.Form):
     )
 
 
-class TransitionForm(WorkflowErrorsMixin, forms.Form):
+class TransitionForm(WorkflowErrorsMixin, EffectiveOnMixin, forms.Form):
     """A change of status on the action page.
 
     ``transition`` is the name of one of the workflow's transitions; the page offers only those
@@ -49,6 +82,7 @@ class OutstandingRowForm(WorkflowErrorsMixin, forms.Form):
     """One carried-forward action on the outstanding matters form: the update given at the
     meeting and, optionally, its new status."""
 
+    kept = forms.BooleanField(label="Reviewed at this meeting", required=False, initial=True)
     note = forms.CharField(
         label="Update given at the meeting", required=False, widget=forms.Textarea
     )
@@ -61,9 +95,18 @@ class OutstandingRowForm(WorkflowErrorsMixin, forms.Form):
         self.action = action
         self.choices = choices  # the transitions offered, for the template's select
 
-    @property
-    def has_input(self) -> bool:
-        return bool(self.cleaned_data["note"] or self.cleaned_data["transition"])
+
+class AddReviewedActionForm(forms.Form):
+    """An earlier action the product did not propose, added to the outstanding matters by its
+    reference."""
+
+    reference = forms.CharField(
+        label="Add an action by its reference",
+        required=False,
+        max_length=30,
+        help_text="For example 2022-07-03: an action of an earlier meeting.",
+        error_messages={"max_length": "A reference is 30 characters or fewer."},
+    )
 
 
 class CombinedErrors:

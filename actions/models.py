@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -76,12 +76,13 @@ class ActionQuerySet(HistoryRecordingQuerySet):
 
     def with_status_on(self, date: datetime.date, *, name: str = "status_on") -> ActionQuerySet:
         """Annotate each action's status at the end of ``date``, from its dated history: the
-        status after its last update taking effect on or before that day (open if none)."""
-        last_update = ActionUpdate.objects.filter(
-            action=OuterRef("pk"), effective_on__lte=date
-        ).order_by("-effective_on", "-created_at", "-pk")
+        "before" of its first update taking effect after that day, or, with none, its status
+        now (so an action entered with a status and no history keeps it)."""
+        first_later = ActionUpdate.objects.filter(
+            action=OuterRef("pk"), effective_on__gt=date
+        ).order_by("effective_on", "created_at", "pk")
         return self.annotate(
-            **{name: Coalesce(Subquery(last_update.values("status_after")[:1]), Value(Status.OPEN))}
+            **{name: Coalesce(Subquery(first_later.values("status_before")[:1]), "status")}
         )
 
     def carried_forward_to(self, meeting: Meeting) -> ActionQuerySet:
@@ -89,15 +90,15 @@ class ActionQuerySet(HistoryRecordingQuerySet):
         earlier meetings of its series that were outstanding when it opened, and any action
         that had an update recorded at it. The minutes print what the officer keeps of this
         list (``ReviewedAction``), never the query itself."""
-        # Its status when the meeting opened is the one after its last update taking effect
-        # before the meeting's day.
-        before = ActionUpdate.objects.filter(
-            action=OuterRef("pk"), effective_on__lt=meeting.date
-        ).order_by("-effective_on", "-created_at", "-pk")
+        # Its status when the meeting opened is the "before" of its first update taking effect
+        # on or after the meeting's day; with none, the status it has now.
+        first_from_meeting = ActionUpdate.objects.filter(
+            action=OuterRef("pk"), effective_on__gte=meeting.date
+        ).order_by("effective_on", "created_at", "pk")
         updated_at_meeting = ActionUpdate.objects.filter(action=OuterRef("pk"), meeting=meeting)
-        # Most of an archive was signed off long before and is still closed: its last change
-        # took effect before the meeting, so it was closed then. Ruling those out first spares
-        # the subquery per action.
+        # Most of an archive was signed off long before and is still closed: its closing took
+        # effect before the meeting (a reopening clears closed_at), so it was closed then.
+        # Ruling those out first spares the subquery per action.
         closed_before = Q(status=Status.CLOSED, closed_at__lt=start_of_day(meeting.date))
         return (
             self.filter(
@@ -107,7 +108,7 @@ class ActionQuerySet(HistoryRecordingQuerySet):
             .filter(~closed_before | Exists(updated_at_meeting))
             .annotate(
                 status_at_opening=Coalesce(
-                    Subquery(before.values("status_after")[:1]), Value(Status.OPEN)
+                    Subquery(first_from_meeting.values("status_before")[:1]), "status"
                 )
             )
             .filter(Q(status_at_opening__in=OUTSTANDING) | Exists(updated_at_meeting))
@@ -209,6 +210,20 @@ class ActionOwner(models.Model):
         return f"{self.office} owns {self.action.reference}"
 
 
+class ActionUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ActionUpdateQuerySet:
+        """The updates this user may read: of actions they may read, and, for one given at a
+        meeting, only if they may read that meeting (a note given at a draft meeting is part of
+        draft minutes)."""
+        if roles.sees_drafts(user):
+            return self
+        readable_meetings = Meeting.objects.visible_to(user).order_by().values("pk")
+        return self.filter(
+            Q(meeting__isnull=True) | Q(meeting__in=readable_meetings),
+            action__in=Action.objects.visible_to(user).order_by().values("pk"),
+        )
+
+
 class AppendOnlyError(Exception):
     """An attempt to change or delete an ActionUpdate, which are never changed once written."""
 
@@ -247,6 +262,8 @@ class ActionUpdate(models.Model):
     note = models.TextField(blank=True)
     status_before = models.CharField(max_length=20, choices=Status.choices)
     status_after = models.CharField(max_length=20, choices=Status.choices)
+
+    objects = ActionUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["effective_on", "created_at", "pk"]

@@ -66,10 +66,11 @@ def for_listing(queryset: QuerySet[Action], user) -> QuerySet[Action]:
     """The actions with what a listing shows joined in, in reading order: the offices the user
     acts for first (so force staff find their own), then by due date, undated last."""
     last_update = (
-        ActionUpdate.objects.filter(action=OuterRef("pk"))
+        ActionUpdate.objects.visible_to(user)
+        .filter(action=OuterRef("pk"))
         .order_by()
         .values("action")
-        .annotate(latest=Max("created_at"))
+        .annotate(latest=Max("effective_on"))
         .values("latest")
     )
     return (
@@ -103,10 +104,11 @@ def action_rows(actions: Iterable[Action]) -> list[ActionRow]:
     return [ActionRow(action, numbers.get(action.origin_item_id)) for action in actions]
 
 
-def recent_updates(visible: QuerySet[Action], limit: int = 10) -> list[ActionUpdate]:
-    """The latest updates to the actions in ``visible``, newest first."""
+def recent_updates(visible: QuerySet[Action], user, limit: int = 10) -> list[ActionUpdate]:
+    """The latest updates the user may read to the actions in ``visible``, newest first."""
     return list(
-        ActionUpdate.objects.filter(action__in=visible.order_by().values("pk"))
+        ActionUpdate.objects.visible_to(user)
+        .filter(action__in=visible.order_by().values("pk"))
         .select_related("action", "author")
         .order_by("-created_at", "-pk")[:limit]
     )

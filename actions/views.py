@@ -7,13 +7,18 @@ Every change goes through ``actions.workflow``; these views look objects up thro
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from actions import workflow
-from actions.forms import CombinedErrors, NoteForm, OutstandingRowForm, TransitionForm
+from actions import reviewing, workflow
+from actions.forms import (
+    AddReviewedActionForm,
+    CombinedErrors,
+    NoteForm,
+    OutstandingRowForm,
+    TransitionForm,
+)
 from actions.models import Action, ActionUpdate
 from assurance import roles
 from assurance.permissions import has_role, role_required
@@ -26,13 +31,14 @@ EXCERPT_LENGTH = 300
 may_follow_actions = role_required(roles.OPCC, roles.COMMISSIONER, roles.FORCE)
 
 
-def timeline_updates():
-    """An action's updates, oldest first, with what the timeline shows of each."""
+def timeline_updates(user):
+    """An action's updates that ``user`` may read, in the order they took effect, with what the
+    timeline shows of each."""
     return Prefetch(
         "updates",
-        queryset=ActionUpdate.objects.select_related("author", "meeting").order_by(
-            "created_at", "pk"
-        ),
+        queryset=ActionUpdate.objects.visible_to(user)
+        .select_related("author", "meeting")
+        .order_by("effective_on", "created_at", "pk"),
     )
 
 
@@ -40,7 +46,7 @@ def _visible_action(user, pk):
     actions = (
         Action.objects.visible_to(user)
         .select_related("origin_meeting", "origin_item", "due_meeting", "closed_by")
-        .prefetch_related("owners", timeline_updates())
+        .prefetch_related("owners", timeline_updates(user))
     )
     return get_object_or_404(actions, pk=pk)
 
@@ -141,23 +147,18 @@ def action_note(request, pk):
     return _render_action_page(request, action, note_form=form)
 
 
-def _carried_forward(meeting, extra_ids=()):
-    """The meeting's carried-forward actions with their history, plus any actions the
+def _review_list(meeting, user, extra_ids=()):
+    """The actions the outstanding matters form lists, with their history, plus any the
     submitted form showed that have since dropped off the list (so nothing typed is lost)."""
     related = ("origin_meeting", "origin_item", "due_meeting")
-    actions = list(
-        Action.objects.carried_forward_to(meeting)
+    listed = reviewing.review_candidates(meeting).values("pk")
+    extra = Action.objects.filter(pk__in=list(extra_ids), origin_meeting__date__lt=meeting.date)
+    return list(
+        (Action.objects.filter(pk__in=listed) | extra)
         .select_related(*related)
-        .prefetch_related("owners", timeline_updates())
+        .prefetch_related("owners", timeline_updates(user))
+        .order_by("origin_meeting__date", "origin_meeting__pk", "reference")
     )
-    missing = set(extra_ids) - {action.pk for action in actions}
-    if missing:
-        actions += (
-            Action.objects.filter(pk__in=missing, origin_meeting__date__lt=meeting.date)
-            .select_related(*related)
-            .prefetch_related("owners", timeline_updates())
-        )
-    return actions
 
 
 def _outstanding_matters_in_minutes(meeting) -> str:
@@ -180,38 +181,71 @@ def _posted_ids(data) -> list[int]:
 
 @role_required(roles.OPCC)
 def outstanding_matters(request, pk):
-    """Record the updates given at a meeting on every carried-forward action, in one submit:
-    all of them are saved, or none."""
-    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    """Choose the earlier actions the meeting reviewed (the product proposes them) and record
+    the update given on each, in one submit: all of it is saved, or none."""
+    user = request.user
+    meeting = get_object_or_404(Meeting.objects.visible_to(user), pk=pk)
     data = request.POST if request.method == "POST" else None
-    actions = _carried_forward(meeting, _posted_ids(data) if data else ())
+    add_form = AddReviewedActionForm(data, prefix="add")
+    page_errors = []
+    extra_ids = _posted_ids(data) if data else []
+    added = None
+    if data is not None and add_form.is_valid() and add_form.cleaned_data["reference"]:
+        added = reviewing.addable(meeting, add_form.cleaned_data["reference"], user)
+        if added is None:
+            add_form.add_error(
+                "reference", "Enter the reference of an action raised at an earlier meeting."
+            )
+        else:
+            extra_ids.append(added.pk)
+    actions = _review_list(meeting, user, extra_ids)
     rows = [
         OutstandingRowForm(
             data,
             action=action,
-            choices=workflow.allowed_transitions(user=request.user, action=action),
+            choices=workflow.allowed_transitions(user=user, action=action),
+            # An action just added is kept, whatever its (absent) box says.
+            initial={"kept": True},
         )
         for action in actions
     ]
-    page_errors = []
     # Every row is validated (not stopping at the first invalid one) so all errors show.
-    if data is not None and all([row.is_valid() for row in rows]):
+    if data is not None and all([row.is_valid() for row in rows]) and add_form.is_valid():
+        entries = [
+            reviewing.ReviewRow(
+                action=row.action,
+                kept=row.cleaned_data["kept"] or row.action == added,
+                note=row.cleaned_data["note"],
+                transition=row.cleaned_data["transition"],
+                expected_status=row.cleaned_data["expected_status"],
+            )
+            for row in rows
+        ]
         try:
-            saved = _record_updates(request.user, meeting, rows)
+            saved = reviewing.outstanding_matters_record(meeting=meeting, user=user, rows=entries)
         except workflow.WorkflowError as error:  # the minutes are approved: nothing saved
             page_errors.append(error.message)
             meeting.refresh_from_db()
-            saved = None
-        if saved == 0:
-            messages.info(request, "Nothing was entered, so nothing has been saved.")
-            return redirect("actions:outstanding", pk=meeting.pk)
-        if saved:
-            plural = "s" if saved != 1 else ""
-            messages.success(request, f"{saved} update{plural} recorded at this meeting.")
-            return redirect(_outstanding_matters_in_minutes(meeting))
-        # None: refused rows, each refusal beside its row; redisplay everything typed.
-    summary = CombinedErrors(rows, page_errors)
-    readable = Meeting.objects.visible_to(request.user).ids_among(
+        else:
+            if saved is not None:
+                if added is not None:
+                    messages.success(
+                        request, f"Action {added.reference} is added to the outstanding matters."
+                    )
+                    return redirect("actions:outstanding", pk=meeting.pk)
+                plural = "s" if saved != 1 else ""
+                messages.success(
+                    request,
+                    f"The outstanding matters are saved, with {saved} update{plural} recorded "
+                    "at this meeting.",
+                )
+                return redirect(_outstanding_matters_in_minutes(meeting))
+            # Refused rows: each refusal beside its row; redisplay everything typed.
+            for row, entry in zip(rows, entries, strict=True):
+                if entry.error is not None:
+                    row.add_workflow_error(entry.error)
+    summary = CombinedErrors([*rows, add_form], page_errors)
+    readable = Meeting.objects.visible_to(user).ids_among(
         {a.origin_meeting_id for a in actions}
         | {a.due_meeting_id for a in actions}
         | {u.meeting_id for a in actions for u in a.updates.all()},
@@ -219,43 +253,10 @@ def outstanding_matters(request, pk):
     context = {
         "meeting": meeting,
         "rows": rows,
+        "add_form": add_form,
         "summary": summary,
         "readable_meeting_ids": readable,
+        "proposed": not meeting.outstanding_reviewed,
         "read_only_message": workflow.MINUTES_READ_ONLY_MESSAGE,
     }
     return render(request, "actions/outstanding_matters.html", context)
-
-
-def _record_updates(user, meeting, rows) -> int | None:
-    """Call the workflow for every row with something typed, in one transaction, and return
-    how many updates were recorded. On any refusal, roll everything back, put each refusal
-    beside its row and return None; if the minutes can no longer take updates, raise."""
-    saved = 0
-    with transaction.atomic():
-        for row in rows:
-            if not row.has_input:
-                continue
-            values = row.cleaned_data
-            arguments = {
-                "action_id": row.action.pk,
-                "user": user,
-                "note": values["note"],
-                "meeting": meeting,
-                "expected_status": values["expected_status"] or None,
-            }
-            try:
-                # Each workflow call is its own savepoint, so after a refusal the transaction
-                # can go on, and every row's problem is reported at once.
-                if values["transition"]:
-                    workflow.action_transition(transition=values["transition"], **arguments)
-                else:
-                    workflow.action_add_note(**arguments)
-                saved += 1
-            except workflow.WorkflowError as error:
-                if error.code == "read_only":
-                    raise  # about the whole page, not this row; rolls everything back
-                row.add_workflow_error(error)
-        if any(row.errors for row in rows):
-            transaction.set_rollback(True)
-            return None
-    return saved

@@ -596,6 +596,7 @@ class _Builder:
                 ActionUpdate(
                     author=self.author(before, status, given_at, force_user),
                     created_at=moment + datetime.timedelta(microseconds=index),
+                    effective_on=given_at.date if given_at else timezone.localdate(moment),
                     meeting=given_at,
                     note=self.rng.choice(NOTES),
                     status_before=before,

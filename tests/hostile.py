@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from tests.factories import default_series
+
 PAYLOADS: list[str] = [
     # Script tags
     "<script>alert(1)</script>",
@@ -172,7 +174,6 @@ def assert_not_evaluated(text: str, payload: str, where: str = "") -> None:
 # real forms; these build the POST data exactly as the pages submit it.
 
 MEETING_FIELDS = {
-    "kind": "monthly",
     "title": "",
     "date": "2022-11-29",
     "start_time": "14:00",
@@ -193,7 +194,10 @@ ATTENDANCE_ROW = {
 
 
 def meeting_form_data(rows=(), *, initial_rows: int = 0, **fields) -> dict:
-    """The meeting form's POST: its fields, then one attendance row per dict in ``rows``."""
+    """The meeting form's POST: its fields, then one attendance row per dict in ``rows``; the
+    series is the seeds' unless ``fields`` names another."""
+    if "series" not in fields:
+        fields["series"] = default_series().pk
     data = {**MEETING_FIELDS, **{name: str(value) for name, value in fields.items()}}
     data |= {
         "attendance-TOTAL_FORMS": str(len(rows)),
@@ -210,7 +214,7 @@ def meeting_form_data(rows=(), *, initial_rows: int = 0, **fields) -> dict:
 def meeting_edit_data(meeting, rows=(), **fields) -> dict:
     """The meeting form as loaded for ``meeting`` (version included), with ``fields`` changed."""
     loaded = {
-        "kind": meeting.kind,
+        "series": meeting.series_id,
         "title": meeting.title,
         "date": meeting.date.isoformat(),
         "start_time": meeting.start_time.strftime("%H:%M") if meeting.start_time else "",

@@ -144,7 +144,6 @@ def test_the_november_2022_meeting_entered_through_the_pages_reads_like_the_seed
                 {"person": person, "capacity": capacity, "status": status}
                 for person, capacity, status in attendance
             ],
-            kind="monthly",
             date="2022-11-29",
             start_time="14:00",
             venue="West Mercia Police HQ",
@@ -155,7 +154,7 @@ def test_the_november_2022_meeting_entered_through_the_pages_reads_like_the_seed
     )
     assert response.status_code == 302, page_text(response)[:500]
     meeting = Meeting.objects.get(date=datetime.date(2022, 11, 29))
-    assert meeting.title == "Monthly Assurance Meeting November 2022"
+    assert meeting.title == "Monthly Assurance Meeting, 29 November 2022"
     seed_items, seed_actions = seed_november_2022()
 
     created = {}  # fixture pk → the item made through the form

@@ -31,7 +31,6 @@ from meetings.models import (
     AttendanceStatus,
     ItemKind,
     Meeting,
-    MeetingKind,
     Organisation,
     Person,
 )
@@ -42,7 +41,9 @@ from tests.factories import (
     MeetingFactory,
     OfficeFactory,
     PersonFactory,
+    SeriesFactory,
     TopicFactory,
+    default_series,
 )
 from tests.hostile import PAYLOADS, item_form_data, meeting_form_data, outstanding_form_data
 
@@ -159,6 +160,8 @@ def world(officer, force_user):
         "meeting": meeting,
         "item": item,
         "people": people,
+        # An active series and a retired one, which a new meeting may not be put in.
+        "series": [default_series(), SeriesFactory(active=False)],
         "topics": [TopicFactory(), TopicFactory()],
         "areas": [LocalPolicingAreaFactory(), LocalPolicingAreaFactory(active=False)],
         "action": ActionFactory(origin_item=item, owners=[cc]),
@@ -204,7 +207,7 @@ def meeting_posts(draw, world):
     fields = draw(
         st.fixed_dictionaries(
             {
-                "kind": choice(MeetingKind.values),
+                "series": one_of_ids(world["series"]),
                 "title": text,
                 "date": dates,
                 "start_time": times,

@@ -9,9 +9,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meetings.forms import capacity_for, suggested_title
+from meetings.forms import capacity_for
 from meetings.models import Attendance, Meeting, Organisation, Person
-from tests.factories import AttendanceFactory, MeetingFactory, OfficeFactory, PersonFactory
+from tests.factories import (
+    AttendanceFactory,
+    MeetingFactory,
+    OfficeFactory,
+    PersonFactory,
+    SeriesFactory,
+    default_series,
+)
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +31,7 @@ ROW_DEFAULTS = {"person": "", "new_name": "", "new_organisation": "", "capacity"
 def form_data(rows=(), *, initial_rows=0, **fields):
     """The POST data of the meeting form: its fields and the attendance rows in order."""
     data = {
-        "kind": "monthly",
+        "series": default_series().pk,
         "title": "",
         "date": "2022-11-29",
         "start_time": "14:00",
@@ -52,7 +59,7 @@ def form_data(rows=(), *, initial_rows=0, **fields):
 def edit_data(meeting, rows, **fields):
     """The edit form as it was loaded for the meeting, with ``fields`` changed."""
     loaded = {
-        "kind": meeting.kind,
+        "series": meeting.series_id,
         "title": meeting.title,
         "date": meeting.date.isoformat(),
         "start_time": meeting.start_time.strftime("%H:%M") if meeting.start_time else "",
@@ -114,15 +121,16 @@ def test_an_officer_creates_a_meeting_with_its_attendance_in_the_order_entered(
     ]
 
 
-def test_a_blank_title_is_made_from_the_kind_and_the_date(officer_client):
-    officer_client.post(CREATE_URL, form_data(kind="monthly", date="2022-11-29", title=" "))
-    assert Meeting.objects.get().title == "Monthly Assurance Meeting November 2022"
+def test_a_blank_title_is_made_from_the_series_and_the_date(officer_client):
+    officer_client.post(CREATE_URL, form_data(date="2022-11-29", title=" "))
+    assert Meeting.objects.get().title == "Monthly Assurance Meeting, 29 November 2022"
 
 
-def test_the_suggested_title_follows_the_kind_of_meeting():
-    assert (
-        suggested_title("thematic", datetime.date(2023, 2, 1)) == "Thematic Meeting February 2023"
-    )
+def test_the_default_title_follows_the_series_of_the_meeting(officer_client):
+    series = SeriesFactory(name="Governance Board")
+    officer_client.post(CREATE_URL, form_data(series=series.pk, date="2023-02-01"))
+    meeting = Meeting.objects.get()
+    assert (meeting.series, meeting.title) == (series, "Governance Board, 1 February 2023")
 
 
 def test_a_typed_title_is_kept(officer_client):
@@ -419,4 +427,6 @@ def test_the_edit_page_costs_the_same_queries_for_2_attendees_as_for_20(officer_
     small_count = queries_to_render(officer_client, reverse("meetings:edit", args=[small.pk]))
     large_count = queries_to_render(officer_client, reverse("meetings:edit", args=[large.pk]))
     assert small_count == large_count
-    assert large_count <= 6
+    # The session, the user, the groups, the meeting, the directory, the attendance, and the
+    # series twice (the select, and the names the title script reads).
+    assert large_count <= 8
