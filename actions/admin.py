@@ -37,9 +37,17 @@ class ReadOnlyAdminMixin:
 class ActionUpdateInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ActionUpdate
     extra = 0
-    fields = ["created_at", "author", "meeting", "status_before", "status_after", "note"]
+    fields = [
+        "effective_on",
+        "created_at",
+        "author",
+        "meeting",
+        "status_before",
+        "status_after",
+        "note",
+    ]
     readonly_fields = fields
-    ordering = ["created_at", "pk"]
+    ordering = ["effective_on", "created_at", "pk"]
 
 
 @admin.register(Action)
@@ -69,7 +77,11 @@ class ActionAdmin(HistoryAdmin):
     inlines = [ActionOwnerInline, ActionUpdateInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("owners")
+        # Staff given the admin without being superusers read by the product's one rule.
+        actions = super().get_queryset(request).prefetch_related("owners")
+        if request.user.is_superuser:
+            return actions
+        return actions.filter(pk__in=Action.objects.visible_to(request.user).values("pk"))
 
     @admin.display(description="Change the status")
     def change_status(self, action):
@@ -93,8 +105,22 @@ class ActionAdmin(HistoryAdmin):
 
 @admin.register(ActionUpdate)
 class ActionUpdateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["action", "created_at", "author", "meeting", "status_before", "status_after"]
+    list_display = [
+        "action",
+        "effective_on",
+        "created_at",
+        "author",
+        "meeting",
+        "status_before",
+        "status_after",
+    ]
     list_filter = ["status_after", "meeting"]
     search_fields = ["action__reference", "note"]
     list_select_related = ["action", "author", "meeting"]
-    date_hierarchy = "created_at"
+    date_hierarchy = "effective_on"
+
+    def get_queryset(self, request):
+        updates = super().get_queryset(request)
+        if request.user.is_superuser:
+            return updates
+        return updates.filter(pk__in=ActionUpdate.objects.visible_to(request.user).values("pk"))

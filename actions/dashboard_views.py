@@ -199,7 +199,7 @@ def _csv_row(values, owners, numbers) -> list[str]:
         _date(values["due_date"]),
         f"{due_title} ({values['due_meeting__date'].isoformat()})" if due_title else "",
         STATUS_LABELS[values["status"]],
-        _moment(values["last_update_at"]),
+        _date(values["last_update_at"]),
         _moment(values["closed_at"]),
     ]
     return [spreadsheet_safe(cell) for cell in cells]

@@ -164,7 +164,7 @@ def filter_actions(
     if filters.get("overdue"):
         queryset = queryset.overdue(horizon.today)
     if filters.get("due_next"):
-        queryset = due_at_next_meeting(queryset, horizon.next_meeting)
+        queryset = due_at_next_meeting(queryset, horizon.next_meetings)
     if filters.get("closed_recently"):
         queryset = closed_since(queryset, horizon.closed_since)
     return queryset

@@ -272,7 +272,9 @@ class ActionUpdate(models.Model):
             models.Index(fields=["action", "created_at"], name="update_action_time_idx"),
             models.Index(fields=["action", "effective_on"], name="update_action_effective_idx"),
             # The dashboard's latest updates: read newest first, stopping after a few.
-            models.Index(fields=["-created_at", "-id"], name="update_newest_idx"),
+            models.Index(
+                fields=["-effective_on", "-created_at", "-id"], name="update_latest_effect_idx"
+            ),
         ]
         constraints = [
             choices_check("status_before", Status, "update_status_before_valid"),

@@ -15,7 +15,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from actions.models import Action, ActionUpdate, Status, acted_for
-from meetings.models import AgendaItem, AssuranceLevel, Meeting
+from meetings.models import AgendaItem, AssuranceLevel, Meeting, Series
 from meetings.numbering import agenda_numbers, number_items, ordered_tree
 
 RECENTLY_CLOSED_DAYS = 90
@@ -23,38 +23,55 @@ RECENTLY_CLOSED_DAYS = 90
 
 @dataclass(frozen=True)
 class Horizon:
-    """The moments a user's actions are measured against: today, now and the next meeting."""
+    """The moments a user's actions are measured against: today, now and the next meeting of
+    each series."""
 
     today: datetime.date
     now: datetime.datetime
-    next_meeting: Meeting | None
+    next_meetings: tuple[Meeting, ...]  # one a series, soonest first
+
+    @property
+    def next_meeting(self) -> Meeting | None:
+        """The soonest of them."""
+        return self.next_meetings[0] if self.next_meetings else None
 
     @property
     def closed_since(self) -> datetime.datetime:
         return self.now - datetime.timedelta(days=RECENTLY_CLOSED_DAYS)
 
 
-def next_meeting_for(user, today: datetime.date) -> Meeting | None:
-    """The first meeting dated today or later among those the user may read."""
-    return Meeting.objects.visible_to(user).upcoming(today).first()
+def next_meetings_for(user, today: datetime.date) -> tuple[Meeting, ...]:
+    """For each series, the first meeting dated today or later among those the user may read,
+    soonest first; two queries however many series and meetings."""
+    upcoming = Meeting.objects.visible_to(user).upcoming(today)
+    firsts = Series.objects.annotate(
+        first=Subquery(upcoming.filter(series=OuterRef("pk")).values("pk")[:1])
+    ).values("first")
+    return tuple(
+        Meeting.objects.filter(pk__in=firsts)
+        .select_related("series")
+        .order_by("date", "start_time", "pk")
+    )
 
 
 def horizon_for(user, now: datetime.datetime | None = None) -> Horizon:
-    """Today, now and the user's next meeting, fixed once per request."""
+    """Today, now and the user's next meetings, fixed once per request."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    return Horizon(today=today, now=now, next_meeting=next_meeting_for(user, today))
+    return Horizon(today=today, now=now, next_meetings=next_meetings_for(user, today))
 
 
 def due_at_next_meeting(
-    queryset: QuerySet[Action], next_meeting: Meeting | None
+    queryset: QuerySet[Action], next_meetings: Iterable[Meeting]
 ) -> QuerySet[Action]:
-    """Outstanding actions due on or before the next meeting's date, or due back at it."""
-    if next_meeting is None:
-        return queryset.none()
-    return queryset.outstanding().filter(
-        Q(due_date__lte=next_meeting.date) | Q(due_meeting=next_meeting)
-    )
+    """Outstanding actions due on or before the next meeting of their series, or due back at
+    it."""
+    due = Q(pk__in=[])
+    for meeting in next_meetings:
+        due |= Q(origin_meeting__series_id=meeting.series_id) & (
+            Q(due_date__lte=meeting.date) | Q(due_meeting=meeting)
+        )
+    return queryset.outstanding().filter(due)
 
 
 def closed_since(queryset: QuerySet[Action], since: datetime.datetime) -> QuerySet[Action]:
@@ -105,12 +122,13 @@ def action_rows(actions: Iterable[Action]) -> list[ActionRow]:
 
 
 def recent_updates(visible: QuerySet[Action], user, limit: int = 10) -> list[ActionUpdate]:
-    """The latest updates the user may read to the actions in ``visible``, newest first."""
+    """The latest updates the user may read to the actions in ``visible``, the last to take
+    effect first (an older record entered today is not news)."""
     return list(
         ActionUpdate.objects.visible_to(user)
         .filter(action__in=visible.order_by().values("pk"))
         .select_related("action", "author")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-effective_on", "-created_at", "-pk")[:limit]
     )
 
 

@@ -59,14 +59,21 @@ def _origin_number(action) -> str | None:
     return numbers.get(action.origin_item_id)
 
 
+def _may_back_date(user) -> bool:
+    """Whether the user's updates on the action page may be dated earlier than today: only OPCC
+    officers entering older records; everyone else's take effect today."""
+    return has_role(user, roles.OPCC)
+
+
 def _render_action_page(request, action, *, note_form=None, transition_form=None):
     user = request.user
     transitions = workflow.allowed_transitions(user=user, action=action)
     show_note_form = workflow.may_add_note(user=user, action=action)
+    may_back_date = _may_back_date(user)
     if show_note_form and note_form is None:
-        note_form = NoteForm(prefix="note")
+        note_form = NoteForm(prefix="note", may_back_date=may_back_date)
     if transitions and transition_form is None:
-        transition_form = TransitionForm(prefix="status")
+        transition_form = TransitionForm(prefix="status", may_back_date=may_back_date)
     bound_form = next(
         (form for form in (note_form, transition_form) if form is not None and form.is_bound),
         None,
@@ -103,7 +110,9 @@ def action_transition(request, pk):
     action = _visible_action(request.user, pk)
     if not workflow.may_change_status(user=request.user, action=action):
         raise PermissionDenied
-    form = TransitionForm(request.POST, prefix="status")
+    form = TransitionForm(
+        request.POST, prefix="status", may_back_date=_may_back_date(request.user)
+    )
     if form.is_valid():
         try:
             update = workflow.action_transition(
@@ -111,6 +120,8 @@ def action_transition(request, pk):
                 transition=form.cleaned_data["transition"],
                 user=request.user,
                 note=form.cleaned_data["note"],
+                # Absent unless the user may back-date: then the update takes effect today.
+                effective_on=form.cleaned_data.get("effective_on"),
                 expected_status=form.cleaned_data["expected_status"] or None,
             )
         except workflow.WorkflowError as error:
@@ -131,16 +142,19 @@ def action_note(request, pk):
     action = _visible_action(request.user, pk)
     if not workflow.may_add_note(user=request.user, action=action):
         raise PermissionDenied
-    form = NoteForm(request.POST, prefix="note")
+    form = NoteForm(request.POST, prefix="note", may_back_date=_may_back_date(request.user))
     if form.is_valid():
         try:
             workflow.action_add_note(
-                action_id=action.pk, user=request.user, note=form.cleaned_data["note"]
+                action_id=action.pk,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                effective_on=form.cleaned_data.get("effective_on"),
             )
         except workflow.WorkflowError as error:
             if error.forbidden:
                 raise PermissionDenied(error.message) from error
-            form.add_error("note", error.message)
+            form.add_workflow_error(error)
         else:
             messages.success(request, f"Your progress note on action {action.reference} is saved.")
             return redirect(action)

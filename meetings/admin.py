@@ -119,6 +119,13 @@ class MeetingAdmin(HistoryAdmin):
     readonly_fields = ["version", "created_at", "updated_at"]
     inlines = [AttendanceInline, AgendaItemInline, MeetingStatusChangeInline]
 
+    def get_queryset(self, request):
+        # Staff given the admin without being superusers read by the product's one rule.
+        meetings = super().get_queryset(request)
+        if request.user.is_superuser:
+            return meetings
+        return meetings.filter(pk__in=Meeting.objects.visible_to(request.user).values("pk"))
+
 
 @admin.register(Attendance)
 class AttendanceAdmin(HistoryAdmin):
@@ -140,7 +147,10 @@ class AgendaItemAdmin(HistoryAdmin):
     readonly_fields = ["version"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).order_by("-meeting__date", "position", "pk")
+        items = super().get_queryset(request).order_by("-meeting__date", "position", "pk")
+        if request.user.is_superuser:
+            return items
+        return items.filter(meeting__in=Meeting.objects.visible_to(request.user).values("pk"))
 
     def get_changelist(self, request, **kwargs):
         return NumberedItemChangeList

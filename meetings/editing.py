@@ -2,6 +2,7 @@
 
 Creating and editing are for the OPCC. Approving is for the OPCC and the Commissioner;
 publishing and reopening for the OPCC; the rules themselves live in ``meetings.publishing``.
+Publishing is confirmed on a page showing what will become public and what will be left out.
 Meetings are always looked up through ``Meeting.objects.visible_to`` (404 if not readable).
 """
 
@@ -189,9 +190,7 @@ def publication_preview(meeting: Meeting) -> PublicationPreview:
     """The minutes of ``meeting`` (fetched through ``with_minutes_header``) as the public will
     read them once published, with the items withheld and the reviewed actions left out."""
     record = minutes.record_of(meeting)
-    public = minutes.minutes_for(
-        meeting, record, readable_meetings=public_meetings(), public=True
-    )
+    public = minutes.minutes_for(meeting, record, readable_meetings=public_meetings(), public=True)
     full = minutes.minutes_for(
         meeting, record, readable_meetings=Meeting.objects.all(), public=False
     )
@@ -213,7 +212,9 @@ def publication_preview(meeting: Meeting) -> PublicationPreview:
         if entry.item["id"] not in shown
     ]
 
-    published_ids = public_meetings().ids_among(group["meeting"]["id"] for group in full.outstanding)
+    published_ids = public_meetings().ids_among(
+        group["meeting"]["id"] for group in full.outstanding
+    )
     public_actions = {action["id"] for group in public.outstanding for action in group["actions"]}
     left_out = []
     for group in full.outstanding:
@@ -232,7 +233,9 @@ def publication_preview(meeting: Meeting) -> PublicationPreview:
 @require_http_methods(["GET", "POST"])
 def meeting_publish(request, pk):
     """What will become public, to confirm (GET), and the publishing itself (POST)."""
-    meeting = _visible_meeting(request, pk)
+    meeting = get_object_or_404(
+        minutes.with_minutes_header(Meeting.objects.visible_to(request.user)), pk=pk
+    )
     if request.method == "POST":
         return _change_status(
             request,
@@ -243,7 +246,6 @@ def meeting_publish(request, pk):
     if not publishing.may_publish(request.user, meeting):
         messages.error(request, NOT_PUBLISHABLE[meeting.status])
         return redirect(meeting)
-    meeting = minutes.with_minutes_header(Meeting.objects.all()).get(pk=meeting.pk)
     return render(
         request,
         "meetings/meeting_publish.html",

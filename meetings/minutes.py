@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -288,7 +289,12 @@ def record_of(meeting: Meeting) -> dict:
     try:
         return meeting.record.content
     except ApprovedMinutes.DoesNotExist:
-        return freeze(meeting).content
+        pass
+    try:
+        with transaction.atomic():
+            return freeze(meeting).content
+    except IntegrityError:  # another request recorded them first: read theirs
+        return ApprovedMinutes.objects.get(meeting=meeting).content
 
 
 # --- Reading the record, as one reader may ------------------------------------------------

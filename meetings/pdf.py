@@ -115,12 +115,13 @@ def store_public_pdf(meeting: Meeting, *, reason: str, only_if_changed: bool = F
     )
 
 
-def published_pdf(meeting: Meeting) -> PublishedPdf:
+def published_pdf(meeting: Meeting, *, with_bytes: bool = True) -> PublishedPdf:
     """The PDF the public is served: the one stored at publication (or stored now, for minutes
-    published before PDFs were kept)."""
-    latest = meeting.published_pdfs.order_by("-created_at", "-pk").first()
+    published before PDFs were kept). Without ``with_bytes`` the file itself is not read."""
+    stored = meeting.published_pdfs.order_by("-created_at", "-pk")
+    latest = (stored if with_bytes else stored.defer("pdf")).first()
     if latest is None:
-        latest = store_public_pdf(meeting, reason="Stored when first downloaded.")
+        latest = store_public_pdf(meeting, reason="Stored when first asked for.")
     return latest
 
 

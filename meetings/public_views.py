@@ -54,7 +54,7 @@ def meeting_detail(request, pk):
         context = {
             "meeting": meeting,
             "minutes": minutes,
-            "pdf_sha256": published_pdf(meeting).sha256,
+            "pdf_sha256": published_pdf(meeting, with_bytes=False).sha256,
             "public": True,
             # Meetings the minutes mention are linked (to their public page) once published.
             "readable_meeting_ids": public_meetings().ids_among(minutes.referenced_meeting_ids),

@@ -219,7 +219,7 @@ def test_the_export_round_trips_awkward_text(client, officer):
             "2023-02-28",
             "February meeting (2023-02-28)",
             "Closed",
-            "2023-02-28 16:05",
+            "2023-02-28",  # the day the last update took effect
             "2023-03-01 09:15",
         ],
     ]

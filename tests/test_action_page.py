@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from actions.models import ActionUpdate, Status
 from assurance import roles
@@ -38,8 +40,10 @@ def other_force_user():
 
 
 def published_action(status=Status.OPEN, **kwargs):
-    """An action owned by the CC, from published minutes (so force staff may read it)."""
+    """An action owned by the CC, from published minutes (so force staff may read it), raised
+    in the past (so an update posted today may take effect today)."""
     kwargs.setdefault("origin_item__meeting__status", Meeting.Status.PUBLISHED)
+    kwargs.setdefault("origin_item__meeting__date", datetime.date(2022, 11, 29))
     return ActionFactory(status=status, **kwargs)
 
 
@@ -165,12 +169,16 @@ def test_an_action_not_yet_due_is_not_flagged_overdue(client, officer):
 
 def test_the_timeline_shows_each_update_with_who_when_where_and_what_changed(client, officer):
     action = published_action(Status.IN_PROGRESS)
-    meeting = MeetingFactory(title="Monthly Assurance Meeting March 2023")
+    meeting = MeetingFactory(
+        title="Monthly Assurance Meeting March 2023", date=datetime.date(2023, 3, 28)
+    )
     author = UserFactory(username="jsmith", first_name="Jo", last_name="Smith")
     ActionUpdateFactory(
         action=action,
         author=None,
         note="Update given in the published minutes.",
+        # Typed between the meetings, so that it reads first in the order they took effect.
+        created_at=timezone.make_aware(datetime.datetime(2023, 1, 10, 9, 30)),
         status_before=Status.OPEN,
         status_after=Status.OPEN,
     )
@@ -187,6 +195,10 @@ def test_the_timeline_shows_each_update_with_who_when_where_and_what_changed(cli
     text = page_text(response)
     body = response.content.decode()
     assert text.index("From the published minutes") < text.index("Jo Smith")
+    assert "From the published minutes , 10 January 2023, 09:30" in text
+    # Typed today for a meeting held earlier: both dates.
+    today = date_format(timezone.localdate(), "j F Y")
+    assert f"28 March 2023 , recorded {today} by Jo Smith" in text
     assert "at Monthly Assurance Meeting March 2023" in text
     assert "Status changed: open → to in progress" in text
     assert "<li>first step</li>" in body

@@ -2,6 +2,8 @@
 records. The expected rules are written out here from DESIGN.md, independently of the
 workflow's own table, so that a change to the table that breaks the design fails a test."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
@@ -84,10 +86,18 @@ def actors(officer, commissioner, force_user):
     }
 
 
+# Where the test actions arise: in the past, so an update may take effect today or at a later
+# meeting (never before the action arose, never in the future).
+ORIGIN_DATE = datetime.date(2022, 11, 29)
+
+
 def published_action(status=OPEN, **kwargs):
     """An action owned by CC that arose in published minutes, so force staff may read it."""
     return ActionFactory(
-        status=status, origin_item__meeting__status=Meeting.Status.PUBLISHED, **kwargs
+        status=status,
+        origin_item__meeting__status=Meeting.Status.PUBLISHED,
+        origin_item__meeting__date=ORIGIN_DATE,
+        **kwargs,
     )
 
 
@@ -272,7 +282,7 @@ def test_a_change_based_on_the_current_status_goes_through(officer):
 
 def test_a_change_given_at_a_meeting_is_recorded_against_it(officer):
     action = published_action(OPEN)
-    meeting = MeetingFactory(status=Meeting.Status.DRAFT)
+    meeting = MeetingFactory(status=Meeting.Status.DRAFT, date=datetime.date(2023, 1, 31))
     update = action_transition(
         action_id=action.pk, transition="start", user=officer, note="Begun.", meeting=meeting
     )
