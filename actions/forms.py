@@ -42,8 +42,8 @@ class EffectiveOnMixin:
                     format="%Y-%m-%d",
                     attrs={"type": "date", "max": timezone.localdate().isoformat()},
                 ),
-                help_text="Leave this as today unless you are entering older records, for "
-                "example 18/01/2022.",
+                help_text="Leave this as today unless you are entering older records. "
+                "For example, 18/01/2022.",
                 error_messages={
                     "invalid": "Enter the date it took effect as a real date, for example "
                     "18/01/2022"

@@ -76,11 +76,14 @@ class ActionQuerySet(HistoryRecordingQuerySet):
 
     def with_status_on(self, date: datetime.date, *, name: str = "status_on") -> ActionQuerySet:
         """Annotate each action's status at the end of ``date``, from its dated history: the
-        "before" of its first update taking effect after that day, or, with none, its status
-        now (so an action entered with a status and no history keeps it)."""
-        first_later = ActionUpdate.objects.filter(
-            action=OuterRef("pk"), effective_on__gt=date
-        ).order_by("effective_on", "created_at", "pk")
+        "before" of its first change of status taking effect after that day, or, with none, its
+        status now (so an action entered with a status and no history keeps it). Notes are left
+        out: one back-dated among the changes carries the status of when it was typed."""
+        first_later = (
+            ActionUpdate.objects.changes_of_status()
+            .filter(action=OuterRef("pk"), effective_on__gt=date)
+            .order_by("effective_on", "created_at", "pk")
+        )
         return self.annotate(
             **{name: Coalesce(Subquery(first_later.values("status_before")[:1]), "status")}
         )
@@ -90,11 +93,13 @@ class ActionQuerySet(HistoryRecordingQuerySet):
         earlier meetings of its series that were outstanding when it opened, and any action
         that had an update recorded at it. The minutes print what the officer keeps of this
         list (``ReviewedAction``), never the query itself."""
-        # Its status when the meeting opened is the "before" of its first update taking effect
-        # on or after the meeting's day; with none, the status it has now.
-        first_from_meeting = ActionUpdate.objects.filter(
-            action=OuterRef("pk"), effective_on__gte=meeting.date
-        ).order_by("effective_on", "created_at", "pk")
+        # Its status when the meeting opened is the "before" of its first change of status
+        # taking effect on or after the meeting's day; with none, the status it has now.
+        first_from_meeting = (
+            ActionUpdate.objects.changes_of_status()
+            .filter(action=OuterRef("pk"), effective_on__gte=meeting.date)
+            .order_by("effective_on", "created_at", "pk")
+        )
         updated_at_meeting = ActionUpdate.objects.filter(action=OuterRef("pk"), meeting=meeting)
         # Most of an archive was signed off long before and is still closed: its closing took
         # effect before the meeting (a reopening clears closed_at), so it was closed then.
@@ -211,6 +216,10 @@ class ActionOwner(models.Model):
 
 
 class ActionUpdateQuerySet(models.QuerySet):
+    def changes_of_status(self) -> ActionUpdateQuerySet:
+        """The updates that moved the status, which the workflow keeps in date order."""
+        return self.exclude(status_before=models.F("status_after"))
+
     def visible_to(self, user) -> ActionUpdateQuerySet:
         """The updates this user may read: of actions they may read, and, for one given at a
         meeting, only if they may read that meeting (a note given at a draft meeting is part of

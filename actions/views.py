@@ -110,9 +110,7 @@ def action_transition(request, pk):
     action = _visible_action(request.user, pk)
     if not workflow.may_change_status(user=request.user, action=action):
         raise PermissionDenied
-    form = TransitionForm(
-        request.POST, prefix="status", may_back_date=_may_back_date(request.user)
-    )
+    form = TransitionForm(request.POST, prefix="status", may_back_date=_may_back_date(request.user))
     if form.is_valid():
         try:
             update = workflow.action_transition(

@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -259,7 +259,7 @@ def _effective_date(
         )
     if changes_status:
         last_change = (
-            action.updates.exclude(status_before=models.F("status_after"))
+            action.updates.changes_of_status()
             .order_by("-effective_on")
             .values_list("effective_on", flat=True)
             .first()

@@ -19,9 +19,11 @@ from meetings.models import (
     MeetingStatusChange,
     Office,
     Person,
+    Series,
     Topic,
 )
 from meetings.numbering import number_items
+from meetings.series_views import SeriesForm
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -106,6 +108,15 @@ class MeetingStatusChangeInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Series)
+class SeriesAdmin(HistoryAdmin):
+    # The product's form, so the admin keeps the same rules (one series without a code).
+    form = SeriesForm
+    list_display = ["name", "minutes_label", "reference_code", "active", "position"]
+    list_filter = ["active"]
+    search_fields = ["name", "reference_code"]
 
 
 @admin.register(Meeting)

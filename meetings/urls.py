@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings import urls_agenda, urls_editing, urls_finding, urls_pdf, views
+from meetings import urls_agenda, urls_editing, urls_finding, urls_pdf, urls_series, views
 
 app_name = "meetings"
 
@@ -12,3 +12,4 @@ urlpatterns = [
 ]
 urlpatterns += urls_editing.urlpatterns + urls_agenda.urlpatterns + urls_finding.urlpatterns
 urlpatterns += urls_pdf.urlpatterns
+urlpatterns += urls_series.urlpatterns

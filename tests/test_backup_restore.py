@@ -13,9 +13,20 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from actions.models import Action, ActionOwner, ActionUpdate
+from actions.models import Action, ActionOwner, ActionUpdate, ReviewedAction
 from assurance.management.commands.backup import EXCLUDED, backed_up_models
-from meetings.models import AgendaItem, Attendance, Meeting, Office, Topic
+from meetings.minutes import record_of, with_minutes_header
+from meetings.models import (
+    AgendaItem,
+    ApprovedMinutes,
+    Attendance,
+    Meeting,
+    Office,
+    PublishedPdf,
+    Series,
+    Topic,
+)
+from meetings.pdf import published_pdf
 
 # The restore runs its own transaction and the test empties the database: a real one is needed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,6 +52,14 @@ def demo(settings):
     attendance.save()
     action = Action.objects.first()
     ActionOwner.objects.create(action=action, office=Office.objects.get(abbreviation="DCC"))
+    # Published minutes as they were stored, with the outstanding matters they reviewed and
+    # the public PDF (bytes) as it was served.
+    published = with_minutes_header(Meeting.objects.filter(status=Meeting.Status.PUBLISHED))
+    for minutes in published:
+        record_of(minutes)
+    published_pdf(published.order_by("date").last())
+    assert ApprovedMinutes.objects.exists() and PublishedPdf.objects.exists()
+    assert ReviewedAction.objects.exists()
     return meeting
 
 
@@ -73,8 +92,9 @@ def test_a_backup_restored_into_an_emptied_database_gives_back_every_record(demo
     delegates = sorted(Office.delegates.through.objects.values_list("office_id", "user__username"))
     history_counts = {
         model: model.history.count()
-        for model in (Meeting, Attendance, AgendaItem, Action, ActionOwner)
+        for model in (Series, Meeting, Attendance, AgendaItem, Action, ActionOwner, ReviewedAction)
     }
+    pdfs = {pdf.pk: (bytes(pdf.pdf), pdf.sha256) for pdf in PublishedPdf.objects.all()}
     assert Meeting.history.filter(history_user__username="officer").exists()
 
     call_command("backup", output=str(tmp_path), verbosity=0)
@@ -97,12 +117,15 @@ def test_a_backup_restored_into_an_emptied_database_gives_back_every_record(demo
     )
     assert {
         model: model.history.count()
-        for model in (Meeting, Attendance, AgendaItem, Action, ActionOwner)
+        for model in (Series, Meeting, Attendance, AgendaItem, Action, ActionOwner, ReviewedAction)
     } == history_counts
+    assert {pdf.pk: (bytes(pdf.pdf), pdf.sha256) for pdf in PublishedPdf.objects.all()} == pdfs
     assert Meeting.history.filter(history_user__username="officer").exists()
     assert ActionUpdate.objects.count() == len(before["actions.actionupdate"])
     # New rows carry on after the restored ones (loaddata resets PostgreSQL's id sequences).
-    meeting = Meeting.objects.create(title="After the restore", date=datetime.date(2030, 1, 1))
+    meeting = Meeting.objects.create(
+        series=Series.objects.first(), title="After the restore", date=datetime.date(2030, 1, 1)
+    )
     get_user_model().objects.create_user("newcomer")
     assert meeting.history.count() == 1
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from meetings.models import Meeting
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, SeriesFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_a_summer_meeting_at_10_30_is_09_30_utc(client, officer):
 
 def test_the_event_carries_the_meetings_details_and_a_link_to_its_page(client, officer):
     meeting = MeetingFactory(
-        kind=Meeting.Kind.THEMATIC,
+        series=SeriesFactory(name="Thematic meeting"),
         title="Thematic meeting on rural crime",
         venue="Hindlip HQ, Worcester",
         focus="Rural and business crime",

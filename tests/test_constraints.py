@@ -4,8 +4,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from actions.models import Action, ActionUpdate
-from meetings.models import Attendance, Meeting, Office
+from actions.models import Action, ActionUpdate, ReviewedAction
+from meetings.models import Attendance, Meeting, Office, Series
 from tests.factories import (
     ActionFactory,
     ActionUpdateFactory,
@@ -13,6 +13,7 @@ from tests.factories import (
     AttendanceFactory,
     MeetingFactory,
     OfficeFactory,
+    SeriesFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -67,11 +68,48 @@ def test_an_action_with_updates_cannot_be_deleted():
     assert ActionUpdate.objects.filter(pk=update.pk).exists()
 
 
+def test_a_meeting_belongs_to_a_series():
+    meeting = MeetingFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(series=None)
+
+
+def test_a_series_with_meetings_cannot_be_deleted():
+    series = SeriesFactory()
+    MeetingFactory(series=series)
+    with pytest.raises(ProtectedError):
+        series.delete()
+    assert Series.objects.filter(pk=series.pk).exists()
+
+
+def test_series_reference_codes_are_unique_but_may_be_left_blank():
+    SeriesFactory(reference_code="GB")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Series.objects.create(name="Another board", reference_code="GB")
+    Series.objects.create(name="First blank", reference_code="")
+    Series.objects.create(name="Second blank", reference_code="")
+
+
+def test_an_action_is_reviewed_once_at_a_meeting():
+    action = ActionFactory()
+    later = MeetingFactory(date=action.origin_meeting.date.replace(year=2030))
+    ReviewedAction.objects.create(meeting=later, action=action)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewedAction.objects.create(meeting=later, action=action)
+
+
+def test_a_reviewed_action_cannot_be_deleted_from_under_the_minutes():
+    action = ActionFactory()
+    later = MeetingFactory(date=action.origin_meeting.date.replace(year=2030))
+    ReviewedAction.objects.create(meeting=later, action=action)
+    with pytest.raises(ProtectedError):
+        action.delete()
+
+
 @pytest.mark.parametrize(
     ("factory", "field"),
     [
         (MeetingFactory, "status"),
-        (MeetingFactory, "kind"),
         (AttendanceFactory, "status"),
         (AgendaItemFactory, "assurance_level"),
         (AgendaItemFactory, "kind"),

@@ -16,6 +16,7 @@ from tests.factories import (
     LocalPolicingAreaFactory,
     MeetingFactory,
     OfficeFactory,
+    SeriesFactory,
     TopicFactory,
     UserFactory,
 )
@@ -35,7 +36,7 @@ def row(name, method, args, anonymous, opcc, commissioner, force_own, force_othe
 
 
 # args name records made by the `records` fixture: draft/approved meetings, their items, the
-# action (owned by CC, raised in the approved minutes).
+# action (owned by CC, raised in the approved minutes), a series.
 MATRIX = [
     row("home", "get", [], LOGIN, 200, 200, 200, 200),
     row("login", "get", [], 200, 200, 200, 200, 200),
@@ -91,6 +92,9 @@ MATRIX = [
     row("meetings:areas", "get", [], LOGIN, 200, 200, 200, 200),
     row("meetings:area", "get", ["area"], LOGIN, 200, 200, 200, 200),
     row("actions:export", "get", [], LOGIN, 200, 200, 200, 200),
+    row("meetings:series_list", "get", [], LOGIN, 200, 403, 403, 403),
+    row("meetings:series_create", "get", [], LOGIN, 200, 403, 403, 403),
+    row("meetings:series_edit", "get", ["series"], LOGIN, 200, 403, 403, 403),
 ]
 
 
@@ -109,6 +113,7 @@ def records():
         "published": MeetingFactory(status=Meeting.Status.PUBLISHED).pk,
         "topic": TopicFactory(slug="call-handling").slug,
         "area": LocalPolicingAreaFactory(slug="shropshire").slug,
+        "series": SeriesFactory().pk,
     }
 
 

@@ -21,6 +21,7 @@ from tests.factories import (
     AttendanceFactory,
     MeetingFactory,
     OfficeFactory,
+    SeriesFactory,
     UserFactory,
 )
 from tests.pages import page_text
@@ -190,7 +191,8 @@ def test_actions_from_restricted_items_are_not_carried_forward_in_public(
 
 
 def test_no_response_on_the_public_site_mentions_restricted_text(client, restricted_meetings):
-    urls = [reverse("public:list"), reverse("public:list") + "?year=2022&kind=monthly"]
+    series = restricted_meetings.earlier.series_id
+    urls = [reverse("public:list"), reverse("public:list") + f"?year=2022&series={series}"]
     urls += [public_url(m) for m in (restricted_meetings.earlier, restricted_meetings.later)]
     for url in urls:
         response = client.get(url)
@@ -279,13 +281,13 @@ def test_the_list_shows_published_meetings_newest_first(client):
     assert "Draft Meeting 2023" not in text
 
 
-def test_the_list_filters_by_year_and_kind(client):
+def test_the_list_filters_by_year_and_series(client):
     MeetingFactory(
         date=datetime.date(2022, 5, 1), title="Monthly 2022", status=Meeting.Status.PUBLISHED
     )
-    MeetingFactory(
+    thematic = MeetingFactory(
         date=datetime.date(2022, 6, 1),
-        kind=Meeting.Kind.THEMATIC,
+        series=SeriesFactory(name="Thematic Assurance Meeting"),
         title="Thematic 2022",
         status=Meeting.Status.PUBLISHED,
     )
@@ -294,7 +296,7 @@ def test_the_list_filters_by_year_and_kind(client):
     )
 
     by_year = page_text(client.get(reverse("public:list"), {"year": "2022"}))
-    by_kind = page_text(client.get(reverse("public:list"), {"kind": "thematic"}))
+    by_kind = page_text(client.get(reverse("public:list"), {"series": thematic.series_id}))
 
     assert "Monthly 2022" in by_year and "Thematic 2022" in by_year
     assert "Monthly 2018" not in by_year
@@ -306,14 +308,15 @@ def test_a_bad_filter_is_explained_with_the_error_summary_and_the_good_one_still
     MeetingFactory(
         date=datetime.date(2022, 5, 1), title="Monthly 2022", status=Meeting.Status.PUBLISHED
     )
-    MeetingFactory(
+    thematic = MeetingFactory(
         date=datetime.date(2022, 6, 1),
-        kind=Meeting.Kind.THEMATIC,
+        series=SeriesFactory(name="Thematic Assurance Meeting"),
         title="Thematic 2022",
         status=Meeting.Status.PUBLISHED,
     )
 
-    response = client.get(reverse("public:list"), {"year": "1066", "kind": "thematic"})
+    series = thematic.series_id
+    response = client.get(reverse("public:list"), {"year": "1066", "series": series})
 
     assert response.status_code == 200
     body = response.content.decode()
@@ -321,7 +324,7 @@ def test_a_bad_filter_is_explained_with_the_error_summary_and_the_good_one_still
     assert "There is a problem" in body
     assert 'href="#id_year">Choose a year from the list.</a>' in body
     assert 'id="id_year-error"' in body
-    assert '<option value="thematic" selected>' in body  # what was chosen is kept
+    assert f'<option value="{series}" selected>' in body  # what was chosen is kept
     text = page_text(response)
     assert "Thematic 2022" in text and "Monthly 2022" not in text
 
@@ -331,7 +334,7 @@ def test_the_list_has_labelled_filters_and_no_error_when_unfiltered(client):
 
     body = response.content.decode()
     assert '<label class="form-label" for="id_year">Year</label>' in body
-    assert '<label class="form-label" for="id_kind">Kind of meeting</label>' in body
+    assert '<label class="form-label" for="id_series">Series</label>' in body
     assert "There is a problem" not in body
     assert "<title>Published minutes" in body
 

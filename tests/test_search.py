@@ -23,6 +23,7 @@ from tests.factories import (
     LocalPolicingAreaFactory,
     MeetingFactory,
     OfficeFactory,
+    SeriesFactory,
     TopicFactory,
 )
 from tests.pages import page_text
@@ -235,42 +236,47 @@ def test_the_query_typed_is_escaped_on_the_page(client, officer):
 
 @pytest.fixture
 def two_meetings_about_widgets():
-    """Two published meetings, different in kind, year, topic and area, both discussing widgets."""
-    monthly = MeetingFactory(
-        kind=Meeting.Kind.MONTHLY, date=datetime.date(2021, 3, 2), status="published"
-    )
+    """Two published meetings, different in series, year, topic and area, both discussing
+    widgets: one of the monthly series, one of a thematic series."""
+    monthly = MeetingFactory(date=datetime.date(2021, 3, 2), status="published")
     thematic = MeetingFactory(
-        kind=Meeting.Kind.THEMATIC, date=datetime.date(2023, 6, 6), status="published"
+        series=SeriesFactory(name="Thematic Assurance Meeting"),
+        date=datetime.date(2023, 6, 6),
+        status="published",
     )
     items = {}
-    for meeting, topic, area in (
-        (monthly, "Call handling", "Shropshire"),
-        (thematic, "Response times", "Herefordshire"),
+    for name, meeting, topic, area in (
+        ("monthly", monthly, "Call handling", "Shropshire"),
+        ("thematic", thematic, "Response times", "Herefordshire"),
     ):
         item = AgendaItemFactory(meeting=meeting, minutes="The widgetword numbers were high.")
         item.topics.add(TopicFactory(name=topic, slug=topic.lower().replace(" ", "-")))
         item.areas.add(LocalPolicingAreaFactory(name=area, slug=area.lower()))
         ActionFactory(origin_item=item, description="A widgetword briefing.")
-        items[meeting.kind] = item
+        items[name] = item
     return items
 
 
 def meetings_found(hits):
-    return {hit.meeting.kind for hit in hits}
+    names = {"Monthly Assurance Meeting": "monthly", "Thematic Assurance Meeting": "thematic"}
+    return {names[hit.meeting.series.name] for hit in hits}
 
 
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
         ({}, {"monthly", "thematic"}),
-        ({"kind": "thematic"}, {"thematic"}),
+        ({"series": "thematic"}, {"thematic"}),
         ({"year": 2021}, {"monthly"}),
         ({"topic": "call-handling"}, {"monthly"}),
         ({"area": "herefordshire"}, {"thematic"}),
-        ({"kind": "thematic", "year": 2021}, set()),
+        ({"series": "thematic", "year": 2021}, set()),
     ],
 )
 def test_filters_narrow_the_results(client, two_meetings_about_widgets, officer, filters, expected):
+    if "series" in filters:  # the series is chosen by its id
+        item = two_meetings_about_widgets[filters["series"]]
+        filters = filters | {"series": item.meeting.series_id}
     client.force_login(officer)
     response = client.get(SEARCH, {"q": "widgetword", **filters})
     assert response.status_code == 200
@@ -293,7 +299,7 @@ def test_bad_filter_values_are_reported_with_the_error_summary(client, officer):
     MeetingFactory(date=datetime.date(2022, 5, 3))
     client.force_login(officer)
     response = client.get(
-        SEARCH, {"q": "what I typed", "year": "1999", "kind": "nonsense", "topic": "no-such"}
+        SEARCH, {"q": "what I typed", "year": "1999", "series": "nonsense", "topic": "no-such"}
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -301,7 +307,7 @@ def test_bad_filter_values_are_reported_with_the_error_summary(client, officer):
     assert text.startswith("Error: Search")
     assert "There is a problem" in text
     assert '<a href="#id_year">Choose a year from the list.</a>' in body
-    assert '<a href="#id_kind">Choose a kind of meeting from the list.</a>' in body
+    assert '<a href="#id_series">Choose a series from the list.</a>' in body
     assert '<a href="#id_topic">Choose a topic from the list.</a>' in body
     assert 'value="what I typed"' in body
     assert response.context["hits"] is None
@@ -398,10 +404,12 @@ def test_one_page_of_results_has_no_paging_links(client, officer):
 
 def test_the_paging_links_keep_the_query_and_the_filters(client, officer):
     topic = TopicFactory(slug="call-handling", name="Call handling")
-    meeting = MeetingFactory(status="published", kind="thematic", date=datetime.date(2021, 3, 2))
+    meeting = MeetingFactory(
+        status="published", series=SeriesFactory(), date=datetime.date(2021, 3, 2)
+    )
     for _ in range(HITS_PER_PAGE + 5):
         AgendaItemFactory(meeting=meeting, minutes="The gecko figures.").topics.add(topic)
-    filters = {"kind": "thematic", "year": "2021", "topic": "call-handling"}
+    filters = {"series": str(meeting.series_id), "year": "2021", "topic": "call-handling"}
     client.force_login(officer)
     response, _ = search_page(client, **filters)
     expected = {"q": ["gecko"]} | {name: [value] for name, value in filters.items()}
