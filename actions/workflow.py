@@ -237,18 +237,25 @@ def _day(date: datetime.date) -> str:
 def _effective_date(
     action: Action,
     *,
+    held: frozenset[str],
     meeting: Meeting | None,
     effective_on: datetime.date | None,
     changes_status: bool,
 ) -> datetime.date:
     """The date the update takes effect, checked: the meeting's date at a meeting, else the
-    date given (today if none), never in the future or before the action arose, and for a
-    change of status never before the action's last one."""
+    date given (today if none; an earlier day only from OPCC staff, who enter older records),
+    never in the future or before the action arose, and for a change of status never before
+    the action's last one."""
     today = timezone.localdate()
     if meeting is not None:
         effective_on = meeting.date
     elif effective_on is None:
         effective_on = today
+    elif effective_on != today and roles.OPCC not in held:
+        raise WorkflowError(
+            "Only OPCC staff entering older records can date an update before today.",
+            code="forbidden",
+        )
     if effective_on > today:
         raise WorkflowError("The date it took effect cannot be in the future.", code="effective_on")
     arose = action.origin_meeting.date
@@ -326,7 +333,7 @@ def action_transition(
         if spec.note_required and not note:
             raise WorkflowError(spec.note_message, code="note_required")
         effective_on = _effective_date(
-            action, meeting=meeting, effective_on=effective_on, changes_status=True
+            action, held=held, meeting=meeting, effective_on=effective_on, changes_status=True
         )
 
         before = action.status
@@ -368,7 +375,8 @@ def action_add_note(
     note = note.strip()
     with transaction.atomic():
         action = _lock(action_id=action_id, meeting=meeting)
-        if not authority(user=user, action=action) & NOTE_ROLES:
+        held = authority(user=user, action=action)
+        if not held & NOTE_ROLES:
             raise WorkflowError(
                 f"Only {_who(NOTE_ROLES)} can add a progress note to an action.",
                 code="forbidden",
@@ -377,7 +385,7 @@ def action_add_note(
         if not note:
             raise WorkflowError(NOTE_MISSING_MESSAGE, code="note_required")
         effective_on = _effective_date(
-            action, meeting=meeting, effective_on=effective_on, changes_status=False
+            action, held=held, meeting=meeting, effective_on=effective_on, changes_status=False
         )
         return _record(
             action,

@@ -218,6 +218,8 @@ def series_edit(request, pk):
     form = SeriesForm(request.POST if request.method == "POST" else None, instance=series)
     if form.is_bound and form.is_valid():
         if series_save(form=form) is not None:
-            messages.success(request, f"Your changes to the series “{series.name}” have been saved.")
+            messages.success(
+                request, f"Your changes to the series “{series.name}” have been saved."
+            )
             return redirect("meetings:series_list")
     return _render_form(request, form, series=series, series_name=saved_name)

@@ -203,7 +203,10 @@ def test_the_november_2022_meeting_entered_through_the_pages_reads_like_the_seed
         assert f"{Person.objects.get(pk=person).name} {capacity}" in text
     # … with the same actions, references, owners and due points.
     assert "2022-11-01 The PCC asked the Chief to share the IOM data" in text
-    assert "referred to her response. Status at the meeting: Open Current state of action 2022-11-01 No due point set CC" in text
+    assert (
+        "referred to her response. Status at the meeting: Open "
+        "Current state of action 2022-11-01 No due point set CC"
+    ) in text
     assert "2022-11-02 Update on response times to be provided at HTA in 3 months" in text
     assert "Due 28 February 2023 PCC / CC" in text
     by_reference = {a.reference: a for a in Action.objects.select_related("origin_item")}

@@ -174,7 +174,7 @@ def test_the_next_meeting_is_the_first_readable_one_from_today(client, force_use
     next_meeting = response.context["horizon"].next_meeting
     assert next_meeting.title == "Next week's meeting"
     text = page_text(response)
-    assert "Monthly assurance meeting" in text
+    assert "Monthly Assurance Meeting" in text  # its series
     assert "10:30" in text and "Hindlip Hall" in text
     assert f'href="{next_meeting.get_absolute_url()}"' in response.content.decode()
 

@@ -8,7 +8,7 @@ import pytest
 
 from actions import workflow
 from actions.models import Action, Status
-from tests.factories import ActionFactory, AgendaItemFactory, MeetingFactory
+from tests.factories import ActionFactory, AgendaItemFactory, MeetingFactory, OfficeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +60,18 @@ def test_a_sign_off_back_dated_before_a_note_agrees_with_the_proposal(officer, a
     meeting = MeetingFactory(date=datetime.date(2022, 2, 1))
     assert status_on(action, meeting.date) == Status.CLOSED
     assert action.pk not in {a.pk for a in Action.objects.carried_forward_to(meeting)}
+
+
+@pytest.mark.parametrize("who", ["commissioner", "force_user"])
+def test_only_opcc_staff_can_back_date_even_calling_the_workflow_directly(request, who, action):
+    user = request.getfixturevalue(who)
+    OfficeFactory(abbreviation="CC").delegates.add(user)
+    with pytest.raises(workflow.WorkflowError) as refusal:
+        workflow.action_add_note(
+            action_id=action.pk,
+            user=user,
+            note="Back then.",
+            effective_on=datetime.date(2022, 2, 1),
+        )
+    assert refusal.value.code == "forbidden"
+    assert not action.updates.exists()
