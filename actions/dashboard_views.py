@@ -164,6 +164,7 @@ EXPORT_VALUES = (
     "origin_item_id",
     "origin_item__title",
     "due_date",
+    "due_meeting_id",
     "due_meeting__title",
     "due_meeting__date",
     "status",
@@ -186,8 +187,10 @@ def _owners_by_action(actions) -> dict[int, list[str]]:
     return owners
 
 
-def _csv_row(values, owners, numbers) -> list[str]:
+def _csv_row(values, owners, numbers, readable_meeting_ids) -> list[str]:
     due_title = values["due_meeting__title"]
+    if values["due_meeting_id"] and values["due_meeting_id"] not in readable_meeting_ids:
+        due_title = "The meeting of"  # a draft's title is not the reader's to read
     cells = [
         values["reference"],
         values["description"],
@@ -218,11 +221,14 @@ def action_export(request):
     numbers, _places = agenda_numbers(
         {row["origin_meeting_id"] for row in rows if row["origin_item_id"]}
     )
+    readable = Meeting.objects.visible_to(user).ids_among(
+        {row["due_meeting_id"] for row in rows}
+    )
 
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="actions-{horizon.today:%Y-%m-%d}.csv"'
     response.write("\ufeff")  # the byte order mark tells Excel the file is UTF-8
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
-    writer.writerows(_csv_row(row, owners, numbers) for row in rows)
+    writer.writerows(_csv_row(row, owners, numbers, readable) for row in rows)
     return response

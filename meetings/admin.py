@@ -23,7 +23,6 @@ from meetings.models import (
     Topic,
 )
 from meetings.numbering import number_items
-from meetings.series_views import SeriesForm
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -112,8 +111,8 @@ class MeetingStatusChangeInline(admin.TabularInline):
 
 @admin.register(Series)
 class SeriesAdmin(HistoryAdmin):
-    # The product's form, so the admin keeps the same rules (one series without a code).
-    form = SeriesForm
+    # Series.clean holds the rules, so the admin keeps them too (one series without a code).
+    readonly_fields = ["version"]
     list_display = ["name", "minutes_label", "reference_code", "active", "position"]
     list_filter = ["active"]
     search_fields = ["name", "reference_code"]

@@ -437,3 +437,85 @@ class ErrorSummary:
                     if name != NON_FIELD_ERRORS
                 ]
         self.errors = bool(self.non_field_errors or self.visible_fields)
+
+
+MAX_SERIES_POSITION = 9999
+
+
+class SeriesForm(VersionedFormMixin, forms.ModelForm):
+    """A series' name, reference code, label, description, whether it is active and its place
+    in lists. The rules that compare it with other series are Series.clean's."""
+
+    position = forms.IntegerField(
+        label="Position in lists",
+        help_text="Lower numbers come first.",
+        required=False,
+        min_value=0,
+        max_value=MAX_SERIES_POSITION,
+        # Text, not a number box: a browser empties a number box holding what is not a number,
+        # and what the user typed must be shown again with the message.
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter the position as a whole number, such as 2",
+            "min_value": f"Enter the position as a whole number from 0 to {MAX_SERIES_POSITION}",
+            "max_value": f"Enter the position as a whole number from 0 to {MAX_SERIES_POSITION}",
+        },
+    )
+
+    class Meta:
+        model = Series
+        fields = ["name", "reference_code", "minutes_label", "description", "active", "position"]
+        labels = {
+            "reference_code": "Reference code (optional)",
+            "minutes_label": "Label above its minutes (optional)",
+            "description": "Description (optional)",
+            "active": "Active: new meetings may be put in this series",
+        }
+        help_texts = {
+            "name": "As people know it, such as “Governance Board”. A meeting's usual title "
+            "is made from it and the date: “Governance Board, 29 November 2022”.",
+            "reference_code": "Letters and digits, such as GB. It starts the references of the "
+            "series' actions (GB-2022-11-01), so that each series numbers its own. One series "
+            "may leave it blank (2022-11-01). Changing it changes only the references given "
+            "from then on.",
+            "minutes_label": "Printed above the title of its minutes, such as “Monthly "
+            "Assurance Meeting”. Leave blank to print the name.",
+            "active": "Untick when the series stops meeting: its meetings are kept, but new "
+            "meetings cannot be put in it.",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "name": {
+                "required": "Enter the name of the series",
+                "max_length": "The name must be 200 characters or fewer",
+            },
+            "reference_code": {
+                "max_length": "The reference code must be 10 characters or fewer",
+            },
+            "minutes_label": {
+                "max_length": "The label must be 200 characters or fewer",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A version that is not a number cannot be checked: refuse it as a stale edit.
+        self.fields["version"].error_messages["invalid"] = STALE_EDIT_MESSAGE.format(thing="series")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("name", css_class="col-md-8"),
+                Column("reference_code", css_class="col-md-4"),
+            ),
+            "minutes_label",
+            "description",
+            Row(Column("position", css_class="col-sm-6 col-md-4")),
+            "active",
+            "version",
+        )
+
+    def clean_position(self):
+        position = self.cleaned_data["position"]
+        return 0 if position is None else position

@@ -160,6 +160,7 @@ class Series(models.Model):
         default=True, help_text="Only active series are offered for new meetings."
     )
     position = models.PositiveIntegerField(default=0, help_text="Order in lists; lower first.")
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = HistoryRecordingQuerySet.as_manager()
     history = HistoricalRecords()
@@ -180,6 +181,40 @@ class Series(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:series_edit", args=[self.pk])
+
+    def clean(self):
+        """The rules that compare a series with the others, for every form that saves one
+        (the product's and the admin's): names and reference codes unique whatever their case,
+        and at most one series numbering its actions without a code."""
+        # Capitals, as references are printed; compared without case, as SQLite's LIKE (which
+        # finds the references already given) would compare them.
+        self.reference_code = self.reference_code.upper()
+        others = Series.objects.exclude(pk=self.pk) if self.pk else Series.objects.all()
+        errors = {}
+        clash = others.filter(name__iexact=self.name).first()
+        if clash is not None:
+            errors["name"] = (
+                f"There is already a series called “{clash.name}”: give this one another name"
+            )
+        code = self.reference_code
+        if code and not (code.isascii() and code.isalnum()):
+            errors["reference_code"] = (
+                "Enter the reference code in letters and digits only, such as GB: it starts "
+                "each action's reference, as in GB-2022-11-01"
+            )
+        elif code and (clash := others.filter(reference_code__iexact=code).first()):
+            errors["reference_code"] = (
+                f"“{clash.name}” already uses the reference code {clash.reference_code}: "
+                "choose another, so that each series numbers its own actions"
+            )
+        elif not code and (uncoded := others.filter(reference_code="").first()):
+            errors["reference_code"] = (
+                f"Give this series a reference code, such as GB: “{uncoded.name}” has none, "
+                "and the actions of two series without one would share one numbering "
+                "(2022-11-01, 2022-11-02 …)"
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def label(self) -> str:

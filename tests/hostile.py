@@ -297,12 +297,13 @@ def item_edit_data(item, actions=(), **fields) -> dict:
 
 
 def outstanding_form_data(actions, rows: dict | None = None) -> dict:
-    """The outstanding matters form's POST: every listed action, with ``rows`` mapping an
-    action to the (note, transition) typed for it."""
+    """The outstanding matters form's POST: every listed action, kept as reviewed at the
+    meeting, with ``rows`` mapping an action to the (note, transition) typed for it."""
     data = {"rows": [str(action.pk) for action in actions]}
     for action in actions:
         note, transition = (rows or {}).get(action, ("", ""))
         prefix = f"action-{action.pk}"
+        data[f"{prefix}-kept"] = "on"
         data[f"{prefix}-note"] = note
         data[f"{prefix}-transition"] = transition
         data[f"{prefix}-expected_status"] = action.status

@@ -460,29 +460,11 @@ def test_no_page_file_or_feed_shows_a_force_user_a_draft(client, world, force_us
             if marker.word in html:
                 leaks.append(Leak("force user", "pdf", f"minutes_html({meeting})", marker))
 
-    known = [leak for leak in leaks if is_known_leak(world, leak)]
-    unknown = [leak for leak in leaks if leak not in known]
-    assert not unknown, "\n".join(map(str, unknown))
+    assert not leaks, "\n".join(map(str, leaks))
     # The crawl read what the force may read: published and restricted text alike.
     seen = " ".join(bodies.values())
     for marker in world.mark.of_kind(PUBLIC, RESTRICTED):
         assert marker.word in seen, marker
-    if known:
-        pytest.xfail(
-            f"{len(known)} responses show force staff the title a draft meeting has now, as the "
-            "meeting an action is due back at (includes/due_point.html and the CSV export); "
-            "e.g. " + str(known[0])
-        )
-
-
-# The one leak known and reported, not yet mended in the pages that show it: the current title
-# of a draft meeting an action is due back at. Remove this once they show the title only to
-# readers of that meeting; the test then passes outright.
-KNOWN_LEAK_PAGES = {"home", "actions:log", "actions:export", "actions:detail"}
-
-
-def is_known_leak(world, leak: Leak) -> bool:
-    return leak.marker.word in world.due_meeting_titles and leak.name in KNOWN_LEAK_PAGES
 
 
 def test_every_marker_is_shown_to_the_opcc_so_the_crawl_would_see_a_leak(client, world, officer):

@@ -541,6 +541,7 @@ def to_publish(officer):
         meeting=meeting, position=1, title="Outstanding matters", kind="outstanding", minutes=""
     )
     calls = AgendaItemFactory(meeting=meeting, position=2, title="Call handling")
+    AgendaItemFactory(meeting=meeting, parent=calls, position=1, title="Abandoned calls")
     ActionFactory(
         origin_item=calls,
         reference="2022-11-01",
@@ -570,6 +571,7 @@ def test_the_publish_page_shows_what_will_become_public(client, officer, to_publ
     published = text.split("What will be published", 1)[1].split("Items withheld", 1)[0]
     assert "1 Outstanding matters" in published
     assert "2 Call handling" in published
+    assert "2.1 Abandoned calls" in published
     assert "2022-11-01 Publish the 101 abandonment rate. CC" in published
     assert "3 Item taken in private" in published
     assert "Vetting of officers" not in published

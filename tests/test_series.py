@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -286,7 +287,9 @@ def test_a_stale_edit_is_refused_and_what_was_typed_is_shown_again(officer_clien
     series = SeriesFactory(name="Governance Board", reference_code="GB")
     data = loaded_data(officer_client, series, description="My description")
     # Someone else saves a change first.
-    Series.objects.filter(pk=series.pk).update(minutes_label="Their label")
+    Series.objects.filter(pk=series.pk).update(
+        minutes_label="Their label", version=F("version") + 1
+    )
 
     response = officer_client.post(edit_url(series), data)
 

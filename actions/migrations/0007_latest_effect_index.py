@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('actions', '0006_dated_history'),
-        ('meetings', '0008_series_reference_code_pdf_source'),
+        ('meetings', '0007_series_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
