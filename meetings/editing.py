@@ -6,8 +6,6 @@ Publishing is confirmed on a page showing what will become public and what will 
 Meetings are always looked up through ``Meeting.objects.visible_to`` (404 if not readable).
 """
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,9 +25,7 @@ from meetings.forms import (
     ReopenForm,
     attendance_initial,
 )
-from meetings.minutes import Minutes
 from meetings.models import Meeting
-from meetings.public import public_meetings
 
 READ_ONLY_MESSAGE = (
     "These minutes have been {status}, so they are read-only. To correct them, reopen them "
@@ -151,84 +147,6 @@ def meeting_approve(request, pk):
     )
 
 
-# Why there is nothing to confirm: the minutes are not approved-and-unpublished.
-NOT_PUBLISHABLE = {
-    Meeting.Status.DRAFT: "These minutes are still a draft: approve them before publishing them.",
-    Meeting.Status.PUBLISHED: "These minutes have already been published.",
-}
-
-
-@dataclass(frozen=True)
-class WithheldItem:
-    """An item the public will not see, and why."""
-
-    number: str
-    title: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class LeftOutGroup:
-    """Reviewed actions of one earlier meeting that the published minutes will leave out."""
-
-    meeting: dict  # the record's facts of the origin meeting
-    actions: list[dict]
-    why: str
-
-
-@dataclass(frozen=True)
-class PublicationPreview:
-    """What publishing will make public: the minutes as the public will read them, and what
-    they will leave out."""
-
-    minutes: Minutes
-    withheld: list[WithheldItem]
-    left_out: list[LeftOutGroup]
-
-
-def publication_preview(meeting: Meeting) -> PublicationPreview:
-    """The minutes of ``meeting`` (fetched through ``with_minutes_header``) as the public will
-    read them once published, with the items withheld and the reviewed actions left out."""
-    record = minutes.record_of(meeting)
-    public = minutes.minutes_for(meeting, record, readable_meetings=public_meetings(), public=True)
-    full = minutes.minutes_for(
-        meeting, record, readable_meetings=Meeting.objects.all(), public=False
-    )
-
-    shown = {entry.item["id"] for entry in public.items if not entry.withheld}
-    numbers = {entry.item["id"]: entry.number for entry in full.items}
-    withheld = [
-        WithheldItem(
-            number=entry.number,
-            title=entry.item["title"],
-            reason=(
-                entry.item["restricted_reason"]
-                if entry.item["restricted"]
-                else f"It is inside item {numbers.get(entry.item['parent_id'], '')}, "
-                "which is withheld."
-            ),
-        )
-        for entry in full.items
-        if entry.item["id"] not in shown
-    ]
-
-    published_ids = public_meetings().ids_among(
-        group["meeting"]["id"] for group in full.outstanding
-    )
-    public_actions = {action["id"] for group in public.outstanding for action in group["actions"]}
-    left_out = []
-    for group in full.outstanding:
-        actions = [action for action in group["actions"] if action["id"] not in public_actions]
-        if not actions:
-            continue
-        if group["meeting"]["id"] not in published_ids:
-            why = f"The minutes of the {group['meeting']['month']} meeting are not published."
-        else:
-            why = "The agenda item they arose at was taken in private."
-        left_out.append(LeftOutGroup(meeting=group["meeting"], actions=actions, why=why))
-    return PublicationPreview(minutes=public, withheld=withheld, left_out=left_out)
-
-
 @role_required(*publishing.PUBLISH_ROLES)
 @require_http_methods(["GET", "POST"])
 def meeting_publish(request, pk):
@@ -244,12 +162,12 @@ def meeting_publish(request, pk):
             "The minutes have been published.",
         )
     if not publishing.may_publish(request.user, meeting):
-        messages.error(request, NOT_PUBLISHABLE[meeting.status])
+        messages.error(request, publishing.PUBLISH_REFUSALS[meeting.status])
         return redirect(meeting)
     return render(
         request,
         "meetings/meeting_publish.html",
-        {"meeting": meeting, "preview": publication_preview(meeting)},
+        {"meeting": meeting, "preview": publishing.publication_preview(meeting)},
     )
 
 

@@ -14,6 +14,8 @@ minutes that review this meeting's actions: their stored PDFs are made again whe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,13 +23,22 @@ from django.utils.formats import date_format
 from assurance import roles
 from assurance.permissions import has_role
 from meetings import minutes, pdf
+from meetings.minutes import Minutes
 from meetings.models import Meeting, MeetingStatus, MeetingStatusChange
+from meetings.public import public_meetings
 
 APPROVE_ROLES = (roles.OPCC, roles.COMMISSIONER)
 PUBLISH_ROLES = (roles.OPCC,)
 REOPEN_ROLES = (roles.OPCC,)
 
 REOPEN_REASON_REQUIRED = "Enter the reason the minutes are being reopened"
+
+# Why minutes in each status can or cannot be published (None: they can).
+PUBLISH_REFUSALS = {
+    MeetingStatus.DRAFT: "These minutes are still a draft: approve them before publishing them.",
+    MeetingStatus.APPROVED: None,
+    MeetingStatus.PUBLISHED: "These minutes have already been published.",
+}
 
 
 class MinutesStatusError(Exception):
@@ -87,13 +98,7 @@ def meeting_publish(*, meeting: Meeting, user) -> Meeting:
         user=user,
         allowed_roles=PUBLISH_ROLES,
         role_refusal="Only OPCC staff can publish minutes.",
-        from_statuses={
-            MeetingStatus.DRAFT: (
-                "These minutes are still a draft: approve them before publishing them."
-            ),
-            MeetingStatus.APPROVED: None,
-            MeetingStatus.PUBLISHED: "These minutes have already been published.",
-        },
+        from_statuses=PUBLISH_REFUSALS,
         to_status=MeetingStatus.PUBLISHED,
     )
 
@@ -171,3 +176,77 @@ def _change_status(
         locked.updated_at,
     )
     return meeting
+
+
+# --- What publishing will make public ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WithheldItem:
+    """An item the public will not see, and why."""
+
+    number: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LeftOutGroup:
+    """Reviewed actions of one earlier meeting that the published minutes will leave out."""
+
+    meeting: dict  # the record's facts of the origin meeting
+    actions: list[dict]
+    why: str
+
+
+@dataclass(frozen=True)
+class PublicationPreview:
+    """What publishing will make public: the minutes as the public will read them, and what
+    they will leave out."""
+
+    minutes: Minutes
+    withheld: list[WithheldItem]
+    left_out: list[LeftOutGroup]
+
+
+def publication_preview(meeting: Meeting) -> PublicationPreview:
+    """The minutes of ``meeting`` (fetched through ``with_minutes_header``) as the public will
+    read them once published, with the items withheld and the reviewed actions left out."""
+    record = minutes.record_of(meeting)
+    public = minutes.minutes_for(meeting, record, readable_meetings=public_meetings(), public=True)
+    full = minutes.minutes_for(
+        meeting, record, readable_meetings=Meeting.objects.all(), public=False
+    )
+
+    shown = {entry.item["id"] for entry in public.items if not entry.withheld}
+    numbers = {entry.item["id"]: entry.number for entry in full.items}
+    withheld = [
+        WithheldItem(
+            number=entry.number,
+            title=entry.item["title"],
+            reason=(
+                entry.item["restricted_reason"]
+                if entry.item["restricted"]
+                else f"It is inside item {numbers.get(entry.item['parent_id'], '')}, "
+                "which is withheld."
+            ),
+        )
+        for entry in full.items
+        if entry.item["id"] not in shown
+    ]
+
+    published_ids = public_meetings().ids_among(
+        group["meeting"]["id"] for group in full.outstanding
+    )
+    public_actions = {action["id"] for group in public.outstanding for action in group["actions"]}
+    left_out = []
+    for group in full.outstanding:
+        actions = [action for action in group["actions"] if action["id"] not in public_actions]
+        if not actions:
+            continue
+        if group["meeting"]["id"] not in published_ids:
+            why = f"The minutes of the {group['meeting']['month']} meeting are not published."
+        else:
+            why = "The agenda item they arose at was taken in private."
+        left_out.append(LeftOutGroup(meeting=group["meeting"], actions=actions, why=why))
+    return PublicationPreview(minutes=public, withheld=withheld, left_out=left_out)

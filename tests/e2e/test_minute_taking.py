@@ -30,8 +30,9 @@ def test_an_officer_takes_approves_and_publishes_minutes(page, live_server, dire
     assert_accessible(page)
 
     # The meeting, with two attendees picked from the directory.
-    page.get_by_label("Kind of meeting").select_option(label="Monthly assurance meeting")
-    page.get_by_label("Date").fill("2026-12-15")
+    page.get_by_label("Series").select_option(label="Monthly Assurance Meeting")
+    # Held already: minutes of a meeting still to come cannot be approved.
+    page.get_by_label("Date").fill("2025-12-16")
     page.get_by_label("Start time").fill("14:00")
     page.get_by_label("Venue").fill("Hindlip HQ")
     page.locator("#id_attendance-0-person").select_option(label="John Campion (PCC)")
@@ -40,7 +41,7 @@ def test_an_officer_takes_approves_and_publishes_minutes(page, live_server, dire
     page.locator("#id_attendance-1-status").select_option(label="Present")
     page.get_by_role("button", name="Create meeting").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Monthly Assurance Meeting December 2026"
+        "Monthly Assurance Meeting, 16 December 2025"
     )
     expect(page.locator("#attendance")).to_contain_text("Pippa Mills Chief Constable (CC)")
     assert_accessible(page)
@@ -59,22 +60,26 @@ def test_an_officer_takes_approves_and_publishes_minutes(page, live_server, dire
     )
     page.locator("#id_actions-0-description").fill("Update on 101 call handling in March.")
     page.get_by_label("Chief Constable (CC)").first.check()
-    page.locator("#id_actions-0-due_date").fill("2027-03-31")
+    page.locator("#id_actions-0-due_date").fill("2026-03-31")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("row", name="1.1 Call handling")).to_be_visible()
     assert_accessible(page)
 
     # The minutes read as entered; approve, then publish.
-    page.get_by_role("link", name="Monthly Assurance Meeting December 2026").first.click()
+    page.get_by_role("link", name="Monthly Assurance Meeting, 16 December 2025").first.click()
     expect(page.get_by_role("heading", name="1.1 Call handling")).to_be_visible()
     expect(page.get_by_text("Update on 101 call handling in March.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Approve the minutes").click()
     expect(page.locator(".status-badge")).to_have_text("Approved")
+    # Publishing first shows what will become public, then asks for confirmation.
+    page.get_by_role("link", name="Publish the minutes").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Publish the minutes")
+    assert_accessible(page)
     page.get_by_role("button", name="Publish the minutes").click()
     expect(page.locator(".status-badge")).to_have_text("Published")
     assert_accessible(page)
 
     meeting = Meeting.objects.get()
     assert meeting.status == Meeting.Status.PUBLISHED
-    assert [a.reference for a in meeting.actions_arising.all()] == ["2026-12-01"]
+    assert [a.reference for a in meeting.actions_arising.all()] == ["2025-12-01"]

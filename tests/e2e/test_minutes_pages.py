@@ -108,7 +108,7 @@ def test_the_filtered_meetings_list_is_accessible_with_and_without_errors(
 ):
     login(page, live_server, "officer")
     page.goto(live_server.url + reverse("meetings:list"))
-    page.get_by_label("Kind of meeting").select_option(label="Monthly assurance meeting")
+    page.get_by_label("Series").select_option(label="Monthly Assurance Meeting")
     page.get_by_role("button", name="Apply filters").click()
 
     expect(page.get_by_role("link", name="Clear filters")).to_be_visible()
