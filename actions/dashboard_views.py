@@ -221,9 +221,7 @@ def action_export(request):
     numbers, _places = agenda_numbers(
         {row["origin_meeting_id"] for row in rows if row["origin_item_id"]}
     )
-    readable = Meeting.objects.visible_to(user).ids_among(
-        {row["due_meeting_id"] for row in rows}
-    )
+    readable = Meeting.objects.visible_to(user).ids_among({row["due_meeting_id"] for row in rows})
 
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="actions-{horizon.today:%Y-%m-%d}.csv"'

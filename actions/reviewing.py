@@ -104,4 +104,3 @@ def outstanding_matters_record(*, meeting: Meeting, user, rows: list[ReviewRow])
             locked.version += 1
             locked.save(update_fields=["outstanding_reviewed", "version", "updated_at"])
     return saved
-

@@ -8,13 +8,14 @@ from playwright.sync_api import expect
 from meetings.models import Meeting, Organisation
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import login
-from tests.factories import OfficeFactory, PersonFactory
+from tests.factories import OfficeFactory, PersonFactory, default_series
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def directory(transactional_db):
+    default_series()  # a transactional test's database has lost the migrations' rows
     cc = OfficeFactory(abbreviation="CC", title="Chief Constable")
     pcc = OfficeFactory(
         abbreviation="PCC", title="Police and Crime Commissioner", organisation=Organisation.OPCC
