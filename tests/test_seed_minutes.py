@@ -92,8 +92,7 @@ def test_november_2022_shows_both_actions_with_their_owners(seeds, client, offic
     assert "2022-11-01 The PCC asked the Chief to share the IOM data" in text
     assert (
         "referred to her response. Status at the meeting: Open "
-        "Current state of action 2022-11-01 No due point set CC"
-        in text
+        "Current state of action 2022-11-01 No due point set CC" in text
     )
     assert "2022-11-02 Update on response times to be provided at HTA in 3 months" in text
     assert "Due 28 February 2023 PCC / CC" in text
