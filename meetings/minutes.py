@@ -157,6 +157,12 @@ def reviewed_actions(meeting: Meeting) -> QuerySet[Action]:
     return Action.objects.filter(pk__in=rows) | Action.objects.filter(pk__in=proposed)
 
 
+def reviewing_meetings(origin: Meeting) -> QuerySet[Meeting]:
+    """The meetings whose outstanding matters review actions that arose at ``origin``."""
+    rows = ReviewedAction.objects.filter(action__origin_meeting=origin)
+    return Meeting.objects.filter(pk__in=rows.values("meeting_id"))
+
+
 def _own_title(meeting: Meeting) -> str:
     """A meeting's title when it says more than its series and date, as a thematic or
     extraordinary meeting's does; else nothing."""

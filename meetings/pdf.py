@@ -18,8 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.views import View
 
-from actions.models import ReviewedAction
-from meetings.minutes import build_minutes, with_minutes_header
+from meetings.minutes import build_minutes, reviewing_meetings, with_minutes_header
 from meetings.models import Meeting, MeetingStatus, PublishedPdf
 from meetings.public import public_minutes
 
@@ -130,12 +129,7 @@ def refresh_public_pdfs_citing(origin: Meeting) -> None:
     PDFs of other published minutes that review its actions are made again if what the public
     may read in them has changed; each new PDF says why."""
     citing = with_minutes_header(
-        Meeting.objects.filter(
-            status=MeetingStatus.PUBLISHED,
-            pk__in=ReviewedAction.objects.filter(action__origin_meeting=origin).values(
-                "meeting_id"
-            ),
-        ).exclude(pk=origin.pk)
+        reviewing_meetings(origin).filter(status=MeetingStatus.PUBLISHED).exclude(pk=origin.pk)
     )
     if origin.status == MeetingStatus.PUBLISHED:
         why = f"The actions it reviews from {origin.title} were published."

@@ -26,6 +26,7 @@ def date_existing_updates(apps, schema_editor):
     for action in Action.objects.filter(status="closed"):
         closing = (
             ActionUpdate.objects.filter(action=action, status_after="closed")
+            .exclude(status_before="closed")  # the sign-off, not a note after it
             .order_by("-effective_on", "-created_at", "-pk")
             .first()
         )
