@@ -21,6 +21,7 @@ from meetings.models import (
     Office,
     Organisation,
     choices_check,
+    readable_statuses,
 )
 
 
@@ -59,8 +60,7 @@ class ActionQuerySet(HistoryRecordingQuerySet):
                 action=OuterRef("pk"), office__organisation=Organisation.FORCE
             )
             return self.filter(
-                Exists(force_owned),
-                origin_meeting__in=Meeting.objects.visible_to(user).order_by().values("pk"),
+                Exists(force_owned), origin_meeting__status__in=readable_statuses(user)
             )
         return self.none()
 
@@ -220,17 +220,20 @@ class ActionUpdateQuerySet(models.QuerySet):
         """The updates that moved the status, which the workflow keeps in date order."""
         return self.exclude(status_before=models.F("status_after"))
 
-    def visible_to(self, user) -> ActionUpdateQuerySet:
-        """The updates this user may read: of actions they may read, and, for one given at a
-        meeting, only if they may read that meeting (a note given at a draft meeting is part of
-        draft minutes)."""
+    def given_where_readable(self, user) -> ActionUpdateQuerySet:
+        """The updates given between meetings, or at a meeting this user may read (a note
+        given at a draft meeting is part of draft minutes). For updates of actions already
+        known to be readable; otherwise use ``visible_to``."""
         if roles.sees_drafts(user):
             return self
-        readable_meetings = Meeting.objects.visible_to(user).order_by().values("pk")
-        return self.filter(
-            Q(meeting__isnull=True) | Q(meeting__in=readable_meetings),
-            action__in=Action.objects.visible_to(user).order_by().values("pk"),
-        )
+        return self.filter(Q(meeting__isnull=True) | Q(meeting__status__in=readable_statuses(user)))
+
+    def visible_to(self, user) -> ActionUpdateQuerySet:
+        """The updates this user may read: of actions they may read, given where they may."""
+        if roles.sees_drafts(user):
+            return self
+        readable_actions = Action.objects.visible_to(user).order_by().values("pk")
+        return self.given_where_readable(user).filter(action__in=readable_actions)
 
 
 class AppendOnlyError(Exception):

@@ -11,11 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
 
 from actions import workflow
 from actions.models import Action, ReviewedAction
-from meetings.minutes import reviewed_actions
 from meetings.models import Meeting
 
 NOT_KEPT_MESSAGE = "Keep the action in the outstanding matters to record an update on it."
@@ -35,12 +33,6 @@ class ReviewRow:
     @property
     def has_update(self) -> bool:
         return bool(self.note.strip() or self.transition)
-
-
-def review_candidates(meeting: Meeting) -> QuerySet[Action]:
-    """The actions the form lists: those the minutes review now (the stored rows, or the
-    proposal until the officer first saves)."""
-    return reviewed_actions(meeting)
 
 
 def addable(meeting: Meeting, reference: str, user) -> Action | None:

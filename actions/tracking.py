@@ -83,7 +83,7 @@ def for_listing(queryset: QuerySet[Action], user) -> QuerySet[Action]:
     """The actions with what a listing shows joined in, in reading order: the offices the user
     acts for first (so force staff find their own), then by due date, undated last."""
     last_update = (
-        ActionUpdate.objects.visible_to(user)
+        ActionUpdate.objects.given_where_readable(user)
         .filter(action=OuterRef("pk"))
         .order_by()
         .values("action")
@@ -125,7 +125,7 @@ def recent_updates(visible: QuerySet[Action], user, limit: int = 10) -> list[Act
     """The latest updates the user may read to the actions in ``visible``, the last to take
     effect first (an older record entered today is not news)."""
     return list(
-        ActionUpdate.objects.visible_to(user)
+        ActionUpdate.objects.given_where_readable(user)
         .filter(action__in=visible.order_by().values("pk"))
         .select_related("action", "author")
         .order_by("-effective_on", "-created_at", "-pk")[:limit]

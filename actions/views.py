@@ -23,6 +23,7 @@ from actions.models import Action, ActionUpdate
 from assurance import roles
 from assurance.permissions import has_role, role_required
 from meetings.audit import change_history_for_action
+from meetings.minutes import reviewed_actions
 from meetings.models import AgendaItem, Meeting
 from meetings.numbering import agenda_numbers
 
@@ -36,7 +37,7 @@ def timeline_updates(user):
     timeline shows of each."""
     return Prefetch(
         "updates",
-        queryset=ActionUpdate.objects.visible_to(user)
+        queryset=ActionUpdate.objects.given_where_readable(user)
         .select_related("author", "meeting")
         .order_by("effective_on", "created_at", "pk"),
     )
@@ -163,7 +164,7 @@ def _review_list(meeting, user, extra_ids=()):
     """The actions the outstanding matters form lists, with their history, plus any the
     submitted form showed that have since dropped off the list (so nothing typed is lost)."""
     related = ("origin_meeting", "origin_item", "due_meeting")
-    listed = reviewing.review_candidates(meeting).values("pk")
+    listed = reviewed_actions(meeting).values("pk")
     extra = Action.objects.filter(pk__in=list(extra_ids), origin_meeting__date__lt=meeting.date)
     return list(
         (Action.objects.filter(pk__in=listed) | extra)

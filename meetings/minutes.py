@@ -348,7 +348,6 @@ class Minutes:
     items: list[MinutesItem]
     outstanding: list[dict]
     next_meeting: dict | None
-    include_restricted: bool = True
     referenced_meeting_ids: set[int] = field(default_factory=set)
 
     @property
@@ -359,10 +358,6 @@ class Minutes:
     @property
     def next_meeting_item(self) -> MinutesItem | None:
         return next((entry for entry in self.items if entry.is_next_meeting), None)
-
-    @property
-    def outstanding_count(self) -> int:
-        return sum(len(group["actions"]) for group in self.outstanding)
 
     @property
     def outstanding_group_level(self) -> int:
@@ -438,7 +433,6 @@ def minutes_for(
         items=shown_items,
         outstanding=outstanding,
         next_meeting=record["next_meeting"],
-        include_restricted=not public,
         referenced_meeting_ids=referenced,
     )
 

@@ -145,7 +145,7 @@ def find_matches(
     if not query:
         return Matches([])
     meetings, items, actions = _scopes(user, series=series, year=year, topic=topic, area=area)
-    updates = ActionUpdate.objects.visible_to(user).filter(action__in=actions)
+    updates = ActionUpdate.objects.given_where_readable(user).filter(action__in=actions)
     if connection.vendor == "postgresql":
         keys = _postgres_keys(SearchQuery(query, search_type="websearch", config=CONFIG))
     else:
