@@ -138,6 +138,11 @@ class MeetingDetailView(DetailView):
                 minutes.referenced_meeting_ids
             ),
             "shows_history": roles.sees_drafts(user),
+            "published_pdfs": (
+                list(meeting.published_pdfs.defer("pdf").order_by("created_at", "pk"))
+                if roles.sees_drafts(user)
+                else []
+            ),
             "change_history": change_history_for_meeting(meeting) if is_opcc else None,
         }
         return render_to_string("meetings/meeting_record.html", context, self.request)

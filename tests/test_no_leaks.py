@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.urls import reverse
 from pypdf import PdfReader
 
 from actions.models import Action, Status
 from actions.workflow import action_add_note, action_transition
+from assurance import roles
 from meetings.minutes import with_minutes_header
 from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Office, Series, Topic
 from meetings.pdf import minutes_html
@@ -45,7 +47,9 @@ from tests.factories import (
     OfficeFactory,
     SeriesFactory,
     TopicFactory,
+    UserFactory,
 )
+from tests.pages import page_text
 from tests.test_login_required import named_patterns
 
 pytestmark = pytest.mark.django_db
@@ -572,3 +576,27 @@ def test_reopening_a_meeting_withdraws_its_actions_from_later_published_minutes(
     assert november.published_pdfs.latest().reason == (
         "The actions it reviews from September 2022 were published."
     )
+    # The meeting's history says why each public PDF was stored.
+    client.force_login(officer)
+    history = page_text(client.get(november.get_absolute_url()))
+    assert "were withdrawn from publication." in history
+    assert november.published_pdfs.latest().sha256 in history
+
+
+def test_the_admin_shows_staff_who_are_not_superusers_only_what_they_may_read(client):
+    """Someone given the admin's view permissions, in the force role, is held to the rule."""
+    draft = MeetingFactory(date=datetime.date(2022, 7, 12), title="Qwv7001 draft")
+    published = MeetingFactory(date=datetime.date(2022, 11, 29), status="published")
+    hidden = ActionFactory(origin_item=AgendaItemFactory(meeting=draft), reference="2022-07-01")
+    shown = ActionFactory(origin_item=AgendaItemFactory(meeting=published), reference="2022-11-01")
+    staff = UserFactory(username="admin-force", groups=[roles.FORCE], is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_action", "view_meeting"])
+    )
+    client.force_login(staff)
+    actions = client.get(reverse("admin:actions_action_changelist")).content.decode()
+    meetings = client.get(reverse("admin:meetings_meeting_changelist")).content.decode()
+    assert shown.reference in actions and hidden.reference not in actions
+    assert "Qwv7001" not in meetings
+    detail = client.get(reverse("admin:actions_action_change", args=[hidden.pk]))
+    assert detail.status_code == 302  # the admin's "does not exist" redirect
