@@ -83,6 +83,15 @@ class Office(models.Model):
 
 class Person(models.Model):
     name = models.CharField(max_length=200)
+    initials = models.CharField(
+        max_length=20, blank=True, help_text='As minutes write them, e.g. "RJ" or "RHL".'
+    )
+    rank = models.CharField(
+        "rank or title",
+        max_length=100,
+        blank=True,
+        help_text='Printed before the initials where a board does so, e.g. "ACC" or "Det Ch Supt".',
+    )
     organisation = models.CharField(max_length=20, choices=Organisation.choices)
     office = models.ForeignKey(
         Office,
@@ -109,6 +118,30 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OfficeHolding(models.Model):
+    """Who held an office, from when and until when: the office outlives its holders."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="holdings")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="holdings")
+    since = models.DateField()
+    until = models.DateField(null=True, blank=True, help_text="Blank while they hold it.")
+
+    objects = HistoryRecordingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["office", "-since", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                name="holding_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} as {self.office.abbreviation} from {self.since:%d %B %Y}"
 
 
 class Topic(models.Model):
@@ -138,6 +171,12 @@ class LocalPolicingArea(models.Model):
         return self.name
 
 
+class ReferenceStyle(models.TextChoices):
+    DERIVED = "derived", "The number derived from the agenda (1, 2.1, 2.1a)"
+    OWN = "own", "The board's own reference instead of the number"
+    BOTH = "both", "The number, with the board's own reference beside it"
+
+
 class Series(models.Model):
     """A standing meeting ("Holding to Account", "Governance Board"): every meeting belongs to
     one, and outstanding matters, the next meeting, default titles and the calendar work
@@ -156,6 +195,12 @@ class Series(models.Model):
         help_text='Starts the references of its actions ("GB-2022-11-01"), so that each series '
         'numbers its own; the first series may leave it blank ("2022-11-01").',
     )
+    reference_style = models.CharField(
+        max_length=20,
+        choices=ReferenceStyle.choices,
+        default=ReferenceStyle.DERIVED,
+        help_text="How its minutes number agenda items.",
+    )
     active = models.BooleanField(
         default=True, help_text="Only active series are offered for new meetings."
     )
@@ -169,6 +214,7 @@ class Series(models.Model):
         ordering = ["position", "name"]
         verbose_name_plural = "series"
         constraints = [
+            choices_check("reference_style", ReferenceStyle, "series_reference_style_valid"),
             models.UniqueConstraint(
                 fields=["reference_code"],
                 condition=~Q(reference_code=""),
@@ -269,6 +315,7 @@ class Meeting(models.Model):
     title = models.CharField(max_length=200)
     date = models.DateField()
     start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
     chair = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings_chaired"
@@ -344,6 +391,7 @@ class AttendanceStatus(models.TextChoices):
     PRESENT = "present", "Present"
     APOLOGIES = "apologies", "Apologies"
     PART = "part", "In attendance for part"
+    NOT_RECORDED = "not_recorded", "Attendance not recorded"
 
 
 class Attendance(models.Model):
@@ -571,3 +619,51 @@ class PublishedPdf(models.Model):
 
     def __str__(self):
         return f"PDF of {self.meeting} ({self.sha256[:12]})"
+
+
+class PreviousMinutesOutcome(models.TextChoices):
+    APPROVED = "approved", "Approved as a true record"
+    AMENDED = "amended", "Approved with amendments"
+    NOT_APPROVED = "not_approved", "Not approved"
+
+
+class PreviousMinutesApproval(models.Model):
+    """What a meeting decided about the minutes of the previous meeting of its series; the
+    earlier meeting's page shows it."""
+
+    Outcome = PreviousMinutesOutcome
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="previous_minutes_approval"
+    )
+    previous = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="approvals_of_minutes"
+    )
+    outcome = models.CharField(max_length=20, choices=PreviousMinutesOutcome.choices)
+    amendments = models.TextField(blank=True, help_text="The amendments made, when amended.")
+    reason = models.TextField(
+        blank=True, help_text='Why not approved, e.g. "to be amended and re-circulated".'
+    )
+
+    objects = HistoryRecordingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            choices_check("outcome", PreviousMinutesOutcome, "previous_minutes_outcome_valid"),
+            models.CheckConstraint(
+                condition=~Q(outcome=PreviousMinutesOutcome.AMENDED) | ~Q(amendments=""),
+                name="previous_minutes_amended_names_them",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=PreviousMinutesOutcome.NOT_APPROVED) | ~Q(reason=""),
+                name="previous_minutes_not_approved_says_why",
+            ),
+            models.CheckConstraint(
+                condition=~Q(previous=models.F("meeting")),
+                name="previous_minutes_of_another_meeting",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.previous} at {self.meeting}"
