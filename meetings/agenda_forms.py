@@ -117,6 +117,7 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
         model = AgendaItem
         fields = [
             "title",
+            "printed_number",
             "kind",
             "lead_office",
             "background",
@@ -131,6 +132,7 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
             "areas",
         ]
         labels = {
+            "printed_number": "Board's own reference (optional)",
             "kind": "Kind of item",
             "lead_office": "Lead office",
             "questions": "Questions put to the Chief Constable",
@@ -142,6 +144,11 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
         }
         help_texts = {
             "title": "As it will appear in the minutes, for example “Response times”.",
+            "printed_number": (
+                "Only if the board gives its items references of their own, for example "
+                "“Ref 03/18/01/2022”. The series' settings say whether the minutes show it "
+                "instead of the item's number or beside it. Leave blank otherwise."
+            ),
             "kind": (
                 "Standing items show the actions carried forward from earlier meetings, or the "
                 "date of the next meeting, under the item."
@@ -175,6 +182,9 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
             "title": {
                 "required": "Enter a title for the item",
                 "max_length": "The title must be 300 characters or fewer",
+            },
+            "printed_number": {
+                "max_length": "The board's own reference must be 20 characters or fewer"
             },
             "restricted_reason": {"max_length": "The reason must be 300 characters or fewer"},
             "kind": {"invalid_choice": "Choose a kind of item from the list"},
@@ -374,7 +384,7 @@ class Section:
 
 
 ITEM_SECTIONS = [
-    ("The item", ["title", "kind", "lead_office"]),
+    ("The item", ["title", "printed_number", "kind", "lead_office"]),
     ("Briefing and discussion", ["background", "questions", "minutes"]),
     ("The Commissioner's assurance", ["assurance_level", "assurance_statement", "decision"]),
     ("Publication", ["restricted", "restricted_reason"]),

@@ -1,5 +1,6 @@
 """Meetings as iCalendar (RFC 5545), so that a meeting lands in Outlook: one event per meeting,
-its start in Europe/London with the time zone described in the file."""
+its start (and its end, when recorded) in Europe/London with the time zone described in the
+file."""
 
 from __future__ import annotations
 
@@ -29,9 +30,16 @@ def meeting_event(meeting: Meeting, url: str) -> Event:
         start = meeting.date
         end = meeting.date + datetime.timedelta(days=1)
     else:
-        naive = datetime.datetime.combine(meeting.date, meeting.start_time)
-        start = timezone.make_aware(naive, timezone.get_default_timezone())
-        end = start + DEFAULT_DURATION
+        zone = timezone.get_default_timezone()
+        start = timezone.make_aware(
+            datetime.datetime.combine(meeting.date, meeting.start_time), zone
+        )
+        if meeting.end_time is not None and meeting.end_time > meeting.start_time:
+            end = timezone.make_aware(
+                datetime.datetime.combine(meeting.date, meeting.end_time), zone
+            )
+        else:
+            end = start + DEFAULT_DURATION
     description = meeting.series.name
     if meeting.focus:
         description += f"\n\n{meeting.focus}"

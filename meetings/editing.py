@@ -139,12 +139,17 @@ def _change_status(request, meeting, change, done: str):
 @require_POST
 def meeting_approve(request, pk):
     meeting = _visible_meeting(request, pk)
-    return _change_status(
+    was_draft = meeting.is_editable
+    response = _change_status(
         request,
         meeting,
         lambda: publishing.meeting_approve(meeting=meeting, user=request.user),
         "The minutes have been approved. They are now read-only.",
     )
+    if was_draft and not meeting.is_editable:  # approved just now
+        for warning in publishing.approval_warnings(meeting):
+            messages.warning(request, warning)
+    return response
 
 
 @role_required(*publishing.PUBLISH_ROLES)

@@ -119,6 +119,7 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
             "title",
             "date",
             "start_time",
+            "end_time",
             "venue",
             "chair",
             "minute_taker",
@@ -128,6 +129,7 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
         labels = {
             "series": "Series",
             "start_time": "Start time",
+            "end_time": "End time (optional)",
             "minute_taker_capacity": "Minute taker's capacity",
         }
         help_texts = {
@@ -136,10 +138,12 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
                 "such as “Holding to Account, 29 November 2022”. Give a thematic or "
                 "extraordinary meeting its own title."
             ),
+            "end_time": "When the meeting finished, for example 16:00, if the minutes say.",
         }
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "focus": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
@@ -158,6 +162,9 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
             },
             "start_time": {
                 "invalid": "Enter the start time in hours and minutes, for example 14:00",
+            },
+            "end_time": {
+                "invalid": "Enter the end time in hours and minutes, for example 16:00",
             },
         }
 
@@ -191,7 +198,11 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Row(Column("series", css_class="col-md-5"), Column("title", css_class="col-md-7")),
-            Row(Column("date", css_class="col-sm-6 col-md-4"), Column("start_time")),
+            Row(
+                Column("date", css_class="col-sm-6 col-md-4"),
+                Column("start_time", css_class="col-sm-6 col-md-4"),
+                Column("end_time", css_class="col-sm-6 col-md-4"),
+            ),
             "venue",
             Row(
                 Column("chair", css_class="col-md-4"),
@@ -207,6 +218,16 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
         series, date = cleaned_data.get("series"), cleaned_data.get("date")
         if not cleaned_data.get("title") and series and date:
             cleaned_data["title"] = series.default_title(date)
+        start, end = cleaned_data.get("start_time"), cleaned_data.get("end_time")
+        if end is not None and "start_time" not in self.errors:
+            if start is None:
+                self.add_error("end_time", "Enter the start time as well as the end time")
+            elif end <= start:
+                self.add_error(
+                    "end_time",
+                    f"The end time must be after the start time ({start:%H:%M}): "
+                    "enter a later end time or correct the start time",
+                )
         return cleaned_data
 
 
@@ -244,7 +265,10 @@ class AttendanceForm(forms.Form):
             choices=AttendanceStatus.choices,
             initial=AttendanceStatus.PRESENT,
             error_messages={
-                "required": "Choose whether they were present, sent apologies or attended part",
+                "required": (
+                    "Choose whether they were present, sent apologies or attended part, "
+                    "or that their attendance was not recorded"
+                ),
                 "invalid_choice": "Choose an attendance from the list",
             },
         )
@@ -443,8 +467,9 @@ MAX_SERIES_POSITION = 9999
 
 
 class SeriesForm(VersionedFormMixin, forms.ModelForm):
-    """A series' name, reference code, label, description, whether it is active and its place
-    in lists. The rules that compare it with other series are Series.clean's."""
+    """A series' name, reference code, label, how its minutes number items, description, whether
+    it is active and its place in lists. The rules that compare it with other series are
+    Series.clean's."""
 
     position = forms.IntegerField(
         label="Position in lists",
@@ -464,10 +489,19 @@ class SeriesForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Series
-        fields = ["name", "reference_code", "minutes_label", "description", "active", "position"]
+        fields = [
+            "name",
+            "reference_code",
+            "minutes_label",
+            "reference_style",
+            "description",
+            "active",
+            "position",
+        ]
         labels = {
             "reference_code": "Reference code (optional)",
             "minutes_label": "Label above its minutes (optional)",
+            "reference_style": "How its minutes number agenda items",
             "description": "Description (optional)",
             "active": "Active: new meetings may be put in this series",
         }
@@ -480,11 +514,22 @@ class SeriesForm(VersionedFormMixin, forms.ModelForm):
             "from then on.",
             "minutes_label": "Printed above the title of its minutes, such as “Monthly "
             "Assurance Meeting”. Leave blank to print the name.",
+            "reference_style": "Some boards give items references of their own, such as "
+            "“Ref 03/18/01/2022”, entered on each item. Items without one show their number.",
             "active": "Untick when the series stops meeting: its meetings are kept, but new "
             "meetings cannot be put in it.",
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "reference_style": forms.RadioSelect,
+        }
         error_messages = {
+            "reference_style": {
+                "required": "Choose how the series' minutes number agenda items",
+                "invalid_choice": (
+                    "Choose how the series' minutes number agenda items from the list"
+                ),
+            },
             "name": {
                 "required": "Enter the name of the series",
                 "max_length": "The name must be 200 characters or fewer",
@@ -501,6 +546,8 @@ class SeriesForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A version that is not a number cannot be checked: refuse it as a stale edit.
         self.fields["version"].error_messages["invalid"] = STALE_EDIT_MESSAGE.format(thing="series")
+        # The radios always send one choice; a post without any keeps the series' style.
+        self.fields["reference_style"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -510,11 +557,15 @@ class SeriesForm(VersionedFormMixin, forms.ModelForm):
                 Column("reference_code", css_class="col-md-4"),
             ),
             "minutes_label",
+            "reference_style",
             "description",
             Row(Column("position", css_class="col-sm-6 col-md-4")),
             "active",
             "version",
         )
+
+    def clean_reference_style(self):
+        return self.cleaned_data["reference_style"] or self.instance.reference_style
 
     def clean_position(self):
         position = self.cleaned_data["position"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
@@ -25,7 +26,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from actions.models import Action, ActionUpdate, ReviewedAction, Status
-from meetings.models import AgendaItem, ApprovedMinutes, Attendance, Meeting, MeetingStatus
+from meetings.models import (
+    AgendaItem,
+    ApprovedMinutes,
+    Attendance,
+    Meeting,
+    MeetingStatus,
+    ReferenceStyle,
+)
 from meetings.numbering import number_items, ordered_tree
 
 # What the minutes' header shows about the meeting, joined onto the meeting's own query.
@@ -58,6 +66,8 @@ def _meeting_facts(meeting: Meeting) -> dict:
         "date": _long_date(meeting.date),
         "month": date_format(meeting.date, "F Y"),
         "time": meeting.start_time.strftime("%H:%M") if meeting.start_time else "",
+        # Added after records were first stored: a record without it had no end time.
+        "end_time": meeting.end_time.strftime("%H:%M") if meeting.end_time else "",
         "venue": meeting.venue,
     }
 
@@ -108,13 +118,39 @@ def _actions(meeting: Meeting) -> QuerySet[Action]:
     )
 
 
+class _TreePlace(NamedTuple):
+    """An item's place in the agenda without its board reference, for the derived number."""
+
+    pk: int
+    parent_id: int | None
+    position: int
+    printed_number: str = ""
+
+
+def _derived_numbers(items: list[AgendaItem]) -> dict[int, str]:
+    """The numbers the agenda tree gives the items (1, 2.1, 2.1a), whatever their board's own
+    references: the series' reference style decides where a reference is shown."""
+    return number_items(_TreePlace(item.pk, item.parent_id, item.position) for item in items)
+
+
+def _item_numbering(style: str, derived: str, reference: str) -> dict:
+    """The number an item is shown by and the board reference shown beside it, per the
+    series' reference style; an item without a reference shows its number."""
+    if style == ReferenceStyle.OWN and reference:
+        return {"number": reference, "reference_beside": ""}
+    if style == ReferenceStyle.BOTH:
+        return {"number": derived, "reference_beside": reference}
+    return {"number": derived, "reference_beside": ""}
+
+
 def _items(meeting: Meeting) -> list[dict]:
     items = list(
         meeting.items.select_related("lead_office").prefetch_related(
             "topics", "areas", Prefetch("actions", queryset=_actions(meeting))
         )
     )
-    numbers = number_items(items)
+    numbers = _derived_numbers(items)
+    style = meeting.series.reference_style
     records = []
     for item, depth in ordered_tree(items):
         written = [item.background, item.questions, item.minutes]
@@ -123,7 +159,12 @@ def _items(meeting: Meeting) -> list[dict]:
             {
                 "id": item.pk,
                 "parent_id": item.parent_id,
-                "number": numbers[item.pk],
+                # "number" is what the item is shown by. Records stored before the board's own
+                # references lack reference_beside, derived_number and board_reference: a
+                # missing key reads as empty.
+                **_item_numbering(style, numbers[item.pk], item.printed_number),
+                "derived_number": numbers[item.pk],
+                "board_reference": item.printed_number,
                 "depth": depth,
                 "kind": item.kind,
                 "title": item.title,
@@ -238,6 +279,8 @@ def build_record(meeting: Meeting) -> dict:
             "name": row.person.name,
             "capacity": row.capacity,
             "part": row.status == Attendance.Status.PART,
+            # Added with the status: a record stored before it has no such rows.
+            "not_recorded": row.status == Attendance.Status.NOT_RECORDED,
             "status_label": row.get_status_display(),
         }
 

@@ -386,6 +386,17 @@ class Meeting(models.Model):
             .first()
         )
 
+    def previous_meeting(self, queryset=None) -> Meeting | None:
+        """The meeting of the same series before this one: the one whose minutes this one
+        approves."""
+        queryset = Meeting.objects.all() if queryset is None else queryset
+        return (
+            queryset.filter(series_id=self.series_id)
+            .filter(Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk))
+            .order_by("-date", "-start_time", "-pk")
+            .first()
+        )
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", "Present"

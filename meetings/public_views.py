@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from assurance.caching import fragment
 from meetings.minutes import with_minutes_header
 from meetings.pdf import pdf_response, published_pdf
+from meetings.previous_minutes import approvals_shown
 from meetings.public import public_meetings, public_minutes
 from meetings.views import MeetingFilterForm
 
@@ -58,6 +59,10 @@ def meeting_detail(request, pk):
             "public": True,
             # Meetings the minutes mention are linked (to their public page) once published.
             "readable_meeting_ids": public_meetings().ids_among(minutes.referenced_meeting_ids),
+            # Read live, outside the stored minutes: decided at a later, published meeting.
+            "previous_minutes_outcomes": approvals_shown(
+                meeting, readable_meetings=public_meetings()
+            ),
         }
         return render(request, "public/meeting_detail.html", context).content
 

@@ -24,7 +24,13 @@ from assurance import roles
 from assurance.permissions import has_role
 from meetings import minutes, pdf
 from meetings.minutes import Minutes
-from meetings.models import Meeting, MeetingStatus, MeetingStatusChange
+from meetings.models import (
+    Meeting,
+    MeetingStatus,
+    MeetingStatusChange,
+    PreviousMinutesApproval,
+    PreviousMinutesOutcome,
+)
 from meetings.public import public_meetings
 
 APPROVE_ROLES = (roles.OPCC, roles.COMMISSIONER)
@@ -71,6 +77,23 @@ def approval_problems(meeting: Meeting) -> list[str]:
     if not meeting.items.exists():
         problems.append("The minutes have no agenda items: add them on the agenda page.")
     return problems
+
+
+def approval_warnings(meeting: Meeting) -> list[str]:
+    """What the officer should know when approving these minutes, though it does not stop
+    them: that the meeting did not approve the minutes of the previous one. Empty when none."""
+    approval = (
+        PreviousMinutesApproval.objects.filter(
+            meeting=meeting, outcome=PreviousMinutesOutcome.NOT_APPROVED
+        )
+        .select_related("previous")
+        .first()
+    )
+    if approval is None:
+        return []
+    previous, day = approval.previous, date_format(approval.previous.date, "j F Y")
+    name = previous.title if day in previous.title else f"{previous.title}, {day}"
+    return [f"The minutes of the previous meeting ({name}) were not approved: {approval.reason}"]
 
 
 def meeting_approve(*, meeting: Meeting, user) -> Meeting:

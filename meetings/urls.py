@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from meetings import urls_agenda, urls_editing, urls_finding, urls_pdf, urls_series, views
+from meetings import (
+    urls_agenda,
+    urls_directory,
+    urls_editing,
+    urls_finding,
+    urls_pdf,
+    urls_previous_minutes,
+    urls_series,
+    views,
+)
 
 app_name = "meetings"
 
@@ -13,3 +22,5 @@ urlpatterns = [
 urlpatterns += urls_editing.urlpatterns + urls_agenda.urlpatterns + urls_finding.urlpatterns
 urlpatterns += urls_pdf.urlpatterns
 urlpatterns += urls_series.urlpatterns
+urlpatterns += urls_directory.urlpatterns
+urlpatterns += urls_previous_minutes.urlpatterns

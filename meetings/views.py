@@ -16,6 +16,7 @@ from meetings import publishing
 from meetings.audit import change_history_for_meeting
 from meetings.minutes import build_minutes, with_minutes_header
 from meetings.models import Meeting, Series
+from meetings.previous_minutes import approvals_shown
 
 
 class MeetingFilterForm(forms.Form):
@@ -122,6 +123,10 @@ class MeetingDetailView(DetailView):
             may_approve=publishing.may_approve(user, meeting),
             may_publish=publishing.may_publish(user, meeting),
             may_reopen=publishing.may_reopen(user, meeting),
+            # Read live, outside the stored minutes: decided at a later meeting.
+            previous_minutes_outcomes=approvals_shown(
+                meeting, readable_meetings=Meeting.objects.visible_to(user)
+            ),
         )
         return context
 

@@ -16,6 +16,7 @@ from tests.factories import (
     LocalPolicingAreaFactory,
     MeetingFactory,
     OfficeFactory,
+    PersonFactory,
     SeriesFactory,
     TopicFactory,
     UserFactory,
@@ -41,6 +42,7 @@ MATRIX = [
     row("home", "get", [], LOGIN, 200, 200, 200, 200),
     row("login", "get", [], 200, 200, 200, 200, 200),
     row("logout", "post", [], 302, 302, 302, 302, 302),
+    row("keep_alive", "get", [], LOGIN, 204, 204, 204, 204),
     row("password_change", "get", [], LOGIN, 200, 200, 200, 200),
     row("password_change_done", "get", [], LOGIN, 200, 200, 200, 200),
     row("meetings:list", "get", [], LOGIN, 200, 200, 200, 200),
@@ -95,6 +97,13 @@ MATRIX = [
     row("meetings:series_list", "get", [], LOGIN, 200, 403, 403, 403),
     row("meetings:series_create", "get", [], LOGIN, 200, 403, 403, 403),
     row("meetings:series_edit", "get", ["series"], LOGIN, 200, 403, 403, 403),
+    row("meetings:previous_minutes", "get", ["later_draft"], LOGIN, 200, 403, 403, 403),
+    row("meetings:directory_people", "get", [], LOGIN, 200, 403, 403, 403),
+    row("meetings:directory_person_create", "get", [], LOGIN, 200, 403, 403, 403),
+    row("meetings:directory_person_edit", "get", ["person"], LOGIN, 200, 403, 403, 403),
+    row("meetings:directory_offices", "get", [], LOGIN, 200, 403, 403, 403),
+    row("meetings:directory_office_create", "get", [], LOGIN, 200, 403, 403, 403),
+    row("meetings:directory_office_edit", "get", ["office"], LOGIN, 200, 403, 403, 403),
 ]
 
 
@@ -114,6 +123,10 @@ def records():
         "topic": TopicFactory(slug="call-handling").slug,
         "area": LocalPolicingAreaFactory(slug="shropshire").slug,
         "series": SeriesFactory().pk,
+        # A draft with a meeting before it in its series, whose minutes it approves.
+        "later_draft": MeetingFactory(series=draft_item.meeting.series).pk,
+        "person": PersonFactory(office=cc).pk,
+        "office": cc.pk,
     }
 
 

@@ -141,3 +141,8 @@ def test_a_force_user_reads_the_published_minutes_but_not_the_draft_next_meeting
     draft = Meeting.objects.get(date="2022-12-19")
     assert client.get(published.get_absolute_url()).status_code == 200
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_the_december_2017_item_keeps_the_number_its_minutes_printed(seeds, client, officer):
+    text = minutes_text(client, officer, "Monthly Assurance Meeting December 2017")
+    assert "4a.3 Hate crime" in text

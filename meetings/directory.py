@@ -1,0 +1,65 @@
+"""The directory's writes: saving a person, and a change of the office they hold, which ends
+their open holding and opens a new one in the same transaction, so the history of who held an
+office is kept."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from meetings.models import Office, OfficeHolding, Person
+
+
+def holding_starts_too_early_message(started: datetime.date) -> str:
+    return (
+        f"The date they took the office must be on or after {started:%-d %B %Y}, "
+        "when they took the office they hold now"
+    )
+
+
+def office_holding_change(
+    *, person: Person, office: Office | None, since: datetime.date
+) -> OfficeHolding | None:
+    """Make ``office`` (or none) the office ``person`` holds from ``since``; return the new
+    holding, or None when the office is unchanged or taken away.
+
+    Ends every open holding of the person on ``since`` and sets ``Person.office``. Raises
+    ValidationError when ``since`` is before the start of the holding it would end."""
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        new_office_id = office.pk if office is not None else None
+        if person.office_id == new_office_id:
+            return None
+        open_holdings = list(
+            OfficeHolding.objects.select_for_update().filter(person=person, until__isnull=True)
+        )
+        for holding in open_holdings:
+            if since < holding.since:
+                raise ValidationError(holding_starts_too_early_message(holding.since))
+            holding.until = since
+            holding.save(update_fields=["until"])
+        person.office = office
+        person.save(update_fields=["office"])
+        if office is None:
+            return None
+        return OfficeHolding.objects.create(person=person, office=office, since=since)
+
+
+def person_save(*, form) -> Person | None:
+    """Save a valid ``PersonForm`` and the office the person holds, or return None with the
+    reason added to the form's "since" field."""
+    try:
+        with transaction.atomic():
+            person = form.save()
+            office_holding_change(
+                person=person,
+                office=form.cleaned_data.get("office"),
+                since=form.cleaned_data["since"],
+            )
+    except ValidationError as error:
+        form.add_error("since", error)
+        return None
+    person.refresh_from_db(fields=["office"])
+    return person
