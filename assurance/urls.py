@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from actions.dashboard_views import dashboard
 from assurance.forms import LoginForm
+from assurance.keep_alive import keep_alive
 
 urlpatterns = [
     path("", dashboard, name="home"),
@@ -13,6 +14,7 @@ urlpatterns = [
         "accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/keep-alive/", keep_alive, name="keep_alive"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),
