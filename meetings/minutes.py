@@ -403,6 +403,15 @@ class Minutes:
         return next((entry for entry in self.items if entry.is_next_meeting), None)
 
     @property
+    def abbreviations(self) -> list[tuple[str, str]]:
+        """The owners these minutes name by abbreviation, with what each stands for, in
+        alphabetical order: the PDF, which has no hover, lists them after the minutes."""
+        shown = [a for entry in self.items if not entry.withheld for a in entry.item["actions"]]
+        shown += [a for group in self.outstanding for a in group["actions"]]
+        found = {owner["abbreviation"]: owner["title"] for a in shown for owner in a["owners"]}
+        return sorted(found.items(), key=lambda pair: pair[0].casefold())
+
+    @property
     def outstanding_group_level(self) -> int:
         """Heading level of "Action arising from the … meeting"."""
         entry = self.outstanding_item

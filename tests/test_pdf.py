@@ -116,6 +116,18 @@ def test_the_pdf_has_the_actions_with_their_owner(client, seeds):
     assert "PCC / CC" in text
 
 
+def test_the_pdf_lists_what_the_owners_abbreviations_stand_for(client, seeds):
+    """A PDF has no hover: after the minutes, each owner abbreviation used is spelled out."""
+    meeting = Meeting.objects.get(title=NOVEMBER_2022)
+
+    text = pdf_text(public_pdf(client, meeting))
+
+    listed = text[text.rindex("Abbreviations") :]
+    assert "CC Chief Constable" in listed
+    assert "PCC Police and Crime Commissioner" in listed
+    assert "DCC" not in listed  # no action of these minutes is the DCC's
+
+
 def test_the_pdf_is_served_inline_with_a_dated_filename(client, seeds):
     meeting = Meeting.objects.get(title=NOVEMBER_2022)
 
