@@ -48,7 +48,9 @@ class AgendaEntry:
 
 
 def _meeting(request, pk) -> Meeting:
-    return get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    return get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("series"), pk=pk
+    )
 
 
 def _agenda_url(meeting: Meeting, item: AgendaItem | None = None) -> str:
@@ -58,8 +60,10 @@ def _agenda_url(meeting: Meeting, item: AgendaItem | None = None) -> str:
 
 def _numbered(meeting: Meeting) -> tuple[list[AgendaItem], dict[int, str]]:
     """All the meeting's items (one query) and their numbers."""
-    items = list(meeting.items.only("pk", "meeting_id", "parent_id", "position", "title"))
-    return items, number_items(items)
+    items = list(
+        meeting.items.only("pk", "meeting_id", "parent_id", "position", "printed_number", "title")
+    )
+    return items, number_items(items, meeting.series.reference_style)
 
 
 @role_required(roles.OPCC)
@@ -69,7 +73,7 @@ def agenda(request, pk):
     items = list(
         meeting.items.select_related("lead_office").annotate(action_count=Count("actions"))
     )
-    numbers = number_items(items)
+    numbers = number_items(items, meeting.series.reference_style)
     outline = builder.Outline(items)
     entries = [
         AgendaEntry(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
@@ -32,9 +31,8 @@ from meetings.models import (
     Attendance,
     Meeting,
     MeetingStatus,
-    ReferenceStyle,
 )
-from meetings.numbering import number_items, ordered_tree
+from meetings.numbering import board_reference_beside, number_items, ordered_tree
 
 # What the minutes' header shows about the meeting, joined onto the meeting's own query.
 HEADER_RELATED = ("series", "chair", "minute_taker", "minute_taker__office")
@@ -118,39 +116,14 @@ def _actions(meeting: Meeting) -> QuerySet[Action]:
     )
 
 
-class _TreePlace(NamedTuple):
-    """An item's place in the agenda without its board reference, for the derived number."""
-
-    pk: int
-    parent_id: int | None
-    position: int
-    printed_number: str = ""
-
-
-def _derived_numbers(items: list[AgendaItem]) -> dict[int, str]:
-    """The numbers the agenda tree gives the items (1, 2.1, 2.1a), whatever their board's own
-    references: the series' reference style decides where a reference is shown."""
-    return number_items(_TreePlace(item.pk, item.parent_id, item.position) for item in items)
-
-
-def _item_numbering(style: str, derived: str, reference: str) -> dict:
-    """The number an item is shown by and the board reference shown beside it, per the
-    series' reference style; an item without a reference shows its number."""
-    if style == ReferenceStyle.OWN and reference:
-        return {"number": reference, "reference_beside": ""}
-    if style == ReferenceStyle.BOTH:
-        return {"number": derived, "reference_beside": reference}
-    return {"number": derived, "reference_beside": ""}
-
-
 def _items(meeting: Meeting) -> list[dict]:
     items = list(
         meeting.items.select_related("lead_office").prefetch_related(
             "topics", "areas", Prefetch("actions", queryset=_actions(meeting))
         )
     )
-    numbers = _derived_numbers(items)
     style = meeting.series.reference_style
+    numbers = number_items(items, style)
     records = []
     for item, depth in ordered_tree(items):
         written = [item.background, item.questions, item.minutes]
@@ -160,10 +133,10 @@ def _items(meeting: Meeting) -> list[dict]:
                 "id": item.pk,
                 "parent_id": item.parent_id,
                 # "number" is what the item is shown by. Records stored before the board's own
-                # references lack reference_beside, derived_number and board_reference: a
-                # missing key reads as empty.
-                **_item_numbering(style, numbers[item.pk], item.printed_number),
-                "derived_number": numbers[item.pk],
+                # references lack reference_beside and board_reference: a missing key reads
+                # as empty.
+                "number": numbers[item.pk],
+                "reference_beside": board_reference_beside(item, style),
                 "board_reference": item.printed_number,
                 "depth": depth,
                 "kind": item.kind,
@@ -228,10 +201,11 @@ def _outstanding(meeting: Meeting) -> list[dict]:
         meeting_id__in={action.origin_meeting_id for action in actions}
     ).only("pk", "meeting_id", "parent_id", "position", "printed_number", "title"):
         items_by_meeting[item.meeting_id].append(item)
+    styles = {a.origin_meeting_id: a.origin_meeting.series.reference_style for a in actions}
     numbers: dict[int, str] = {}
     titles: dict[int, str] = {}
-    for meeting_items in items_by_meeting.values():
-        numbers |= number_items(meeting_items)
+    for meeting_id, meeting_items in items_by_meeting.items():
+        numbers |= number_items(meeting_items, styles[meeting_id])
         titles |= {item.pk: item.title for item in meeting_items}
 
     groups: dict[int, dict] = {}

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from assurance import roles
 from assurance.caching import content_changed
-from meetings.numbering import MAX_DEPTH, number_items
+from meetings.numbering import MAX_DEPTH, ReferenceStyle, number_items
 
 
 class HistoryRecordingQuerySet(models.QuerySet):
@@ -169,12 +169,6 @@ class LocalPolicingArea(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class ReferenceStyle(models.TextChoices):
-    DERIVED = "derived", "The number derived from the agenda (1, 2.1, 2.1a)"
-    OWN = "own", "The board's own reference instead of the number"
-    BOTH = "both", "The number, with the board's own reference beside it"
 
 
 class Series(models.Model):
@@ -536,7 +530,7 @@ class AgendaItem(models.Model):
     def number(self) -> str:
         """This item's number, derived from the meeting's agenda. Costs a query: pages number
         all of a meeting's items at once with ``number_items``."""
-        return number_items(self.meeting.items.all())[self.pk]
+        return number_items(self.meeting.items.all(), self.meeting.series.reference_style)[self.pk]
 
 
 class MeetingStatusChangeManager(models.Manager):

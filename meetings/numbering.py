@@ -9,7 +9,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Protocol
 
+from django.db import models
+
 MAX_DEPTH = 3
+
+
+class ReferenceStyle(models.TextChoices):
+    """How a series' minutes number agenda items, where a board numbers them its own way."""
+
+    DERIVED = "derived", "The number derived from the agenda (1, 2.1, 2.1a)"
+    OWN = "own", "The board's own reference instead of the number"
+    BOTH = "both", "The number, with the board's own reference beside it"
 
 
 class NumberedNode(Protocol):
@@ -55,19 +65,28 @@ def ordered_tree(items: Iterable[NumberedNode]) -> list[tuple[NumberedNode, int]
     return ordered
 
 
-def number_items(items: Iterable[NumberedNode]) -> dict[int, str]:
-    """Map each item's pk to its agenda number. ``items`` is every item of one meeting.
+def number_items(items: Iterable[NumberedNode], style: str = ReferenceStyle.OWN) -> dict[int, str]:
+    """Map each item's pk to the number it is shown by. ``items`` is every item of one meeting;
+    ``style`` is its series' ``reference_style``.
 
-    An item with a ``printed_number`` (entered from older minutes whose agenda is not held in
-    full) keeps that number, and its children are numbered from it.
+    With the style "own", an item with a ``printed_number`` (the board's own reference, or the
+    number printed in older minutes entered from the record) is shown by it, and its children
+    are numbered from it. With "derived" and "both" every item has the number the tree gives
+    it ("both" shows the reference beside it: ``board_reference_beside``).
     """
     numbers: dict[int, str] = {}
     counters: dict[int | None, int] = defaultdict(int)
     for item, depth in ordered_tree(items):
         counters[item.parent_id] += 1
         derived = child_number(numbers.get(item.parent_id), depth, counters[item.parent_id])
-        numbers[item.pk] = item.printed_number or derived
+        own = item.printed_number if style == ReferenceStyle.OWN else ""
+        numbers[item.pk] = own or derived
     return numbers
+
+
+def board_reference_beside(item: NumberedNode, style: str) -> str:
+    """The board's own reference to show beside an item's number: only with the style "both"."""
+    return item.printed_number if style == ReferenceStyle.BOTH else ""
 
 
 def agenda_numbers(meeting_ids: Iterable[int]) -> tuple[dict[int, str], dict[int, int]]:
@@ -83,15 +102,25 @@ def agenda_numbers(meeting_ids: Iterable[int]) -> tuple[dict[int, str], dict[int
     # Plain rows, not model instances: a search numbers every item of up to a few hundred
     # meetings, and building models costs four times the query. No ORDER BY: ordered_tree
     # orders each meeting's items, so the model's ordering would only add a join and a sort.
+    styles: dict[int, str] = {}
     for item in (
         AgendaItem.objects.filter(meeting_id__in=meeting_ids)
         .order_by()
-        .values_list("pk", "meeting_id", "parent_id", "position", "printed_number", named=True)
+        .values_list(
+            "pk",
+            "meeting_id",
+            "parent_id",
+            "position",
+            "printed_number",
+            "meeting__series__reference_style",
+            named=True,
+        )
     ):
         by_meeting[item.meeting_id].append(item)
+        styles[item.meeting_id] = item.meeting__series__reference_style
     numbers: dict[int, str] = {}
     places: dict[int, int] = {}
-    for meeting_items in by_meeting.values():
-        numbers |= number_items(meeting_items)
+    for meeting_id, meeting_items in by_meeting.items():
+        numbers |= number_items(meeting_items, styles[meeting_id])
         places |= {item.pk: place for place, (item, _) in enumerate(ordered_tree(meeting_items))}
     return numbers, places

@@ -2,8 +2,8 @@
 
 import pytest
 
-from meetings.numbering import letters, number_items
-from tests.factories import AgendaItemFactory, MeetingFactory
+from meetings.numbering import ReferenceStyle, agenda_numbers, letters, number_items
+from tests.factories import AgendaItemFactory, MeetingFactory, SeriesFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +116,22 @@ def test_the_item_number_property_agrees_with_the_list():
 @pytest.mark.parametrize(("index", "expected"), [(1, "a"), (6, "f"), (26, "z"), (27, "aa")])
 def test_third_level_letters(index, expected):
     assert letters(index) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (ReferenceStyle.OWN, ["Ref 03/18/01/2022", "Ref 03/18/01/2022.1"]),
+        (ReferenceStyle.DERIVED, ["1", "1.1"]),
+        (ReferenceStyle.BOTH, ["1", "1.1"]),
+    ],
+)
+def test_every_page_numbers_items_by_the_series_reference_style(style, expected):
+    """agenda_numbers, behind the agenda, the action pages, search and the dashboard, numbers
+    as the series' minutes do."""
+    meeting = MeetingFactory(series=SeriesFactory(reference_style=style))
+    parent = AgendaItemFactory(meeting=meeting, printed_number="Ref 03/18/01/2022")
+    child = AgendaItemFactory(meeting=meeting, parent=parent)
+    numbers, _places = agenda_numbers([meeting.pk])
+    assert [numbers[parent.pk], numbers[child.pk]] == expected
