@@ -463,13 +463,8 @@ def minutes_for(
     )
 
 
-def build_minutes(meeting: Meeting, *, user=None, public: bool = False) -> Minutes:
-    """The minutes of ``meeting`` as ``user`` (or, with ``public``, anyone) may read them; with
-    neither, in full (for commands)."""
-    from meetings.public import public_meetings  # public imports this module
-
-    if public:
-        readable = public_meetings()
-    else:
-        readable = Meeting.objects.all() if user is None else Meeting.objects.visible_to(user)
-    return minutes_for(meeting, record_of(meeting), readable_meetings=readable, public=public)
+def build_minutes(meeting: Meeting, *, user=None) -> Minutes:
+    """The minutes of ``meeting`` as ``user`` may read them (in full, for commands, without
+    one). The public's are ``meetings.public.public_minutes``."""
+    readable = Meeting.objects.all() if user is None else Meeting.objects.visible_to(user)
+    return minutes_for(meeting, record_of(meeting), readable_meetings=readable, public=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from meetings.minutes import Minutes, build_minutes
+from meetings.minutes import Minutes, minutes_for, record_of
 from meetings.models import Meeting, MeetingStatus
 
 
@@ -25,4 +25,6 @@ def public_minutes(meeting: Meeting) -> Minutes:
     """The published minutes of ``meeting`` as the public may read them today: each restricted
     item becomes one "taken in private" line (the items nested inside it left out), and
     reviewed actions of unpublished meetings or restricted items are left out."""
-    return build_minutes(meeting, public=True)
+    return minutes_for(
+        meeting, record_of(meeting), readable_meetings=public_meetings(), public=True
+    )
