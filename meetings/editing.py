@@ -7,13 +7,12 @@ Meetings are always looked up through ``Meeting.objects.visible_to`` (404 if not
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assurance import roles
 from assurance.permissions import role_required
-from assurance.versioning import STALE_EDIT_MESSAGE, StaleEdit, check_version
+from assurance.versioning import STALE_EDIT_MESSAGE, StaleEdit
 from meetings import minutes, publishing
 from meetings.forms import (
     ATTENDANCE_PREFIX,
@@ -24,7 +23,9 @@ from meetings.forms import (
     PersonDirectory,
     ReopenForm,
     attendance_initial,
+    meeting_form_is_valid,
 )
+from meetings.meeting_saving import meeting_save
 from meetings.models import Meeting
 
 READ_ONLY_MESSAGE = (
@@ -56,17 +57,14 @@ def _render_form(request, form, formset, *, meeting=None, meeting_title="", stat
 
 @role_required(roles.OPCC)
 def meeting_create(request):
-    """A new meeting with its attendance, saved together."""
+    """A new meeting with its attendance and anyone new it names, saved together."""
     directory = PersonDirectory()
     rows = {"prefix": ATTENDANCE_PREFIX, "form_kwargs": {"directory": directory}}
     if request.method == "POST":
         form = MeetingForm(request.POST, directory=directory)
         formset = NewMeetingAttendanceFormSet(request.POST, **rows)
-        # Validate both, so every problem on the page is reported at once.
-        if all([form.is_valid(), formset.is_valid()]):
-            with transaction.atomic():
-                meeting = form.save()
-                formset.save(meeting)
+        if meeting_form_is_valid(form, formset):
+            meeting = meeting_save(form=form, formset=formset)
             messages.success(request, f"{meeting.title} has been created.")
             return redirect(meeting)
     else:
@@ -110,12 +108,9 @@ def meeting_edit(request, pk):
         status = meeting.get_status_display().lower()
         form.add_error(None, READ_ONLY_MESSAGE.format(status=status))
         return _render_form(request, form, formset, status=409, **saved)
-    if all([form.is_valid(), formset.is_valid()]):
+    if meeting_form_is_valid(form, formset):
         try:
-            with transaction.atomic():
-                check_version(meeting, form.cleaned_data.get("version"))
-                form.save()
-                formset.save(meeting)
+            meeting_save(form=form, formset=formset)
         except StaleEdit:
             form.add_error(None, STALE_EDIT_MESSAGE.format(thing="meeting"))
         else:

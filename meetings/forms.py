@@ -2,8 +2,9 @@
 
 People are chosen from the directory, loaded once per page (``PersonDirectory``) and shared by
 the chair, the minute taker and every attendance row, so the page's queries do not grow with
-the number of rows. Attendance is saved by person (one row per person per meeting), in the order
-the rows were entered.
+the number of rows. Wherever a person is chosen (chair, minute taker, each attendance row)
+someone not in the directory yet can be named instead; ``meetings.meeting_saving.meeting_save``
+adds them in the same save, once however many times the page names them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from django.db.models import Q
 
 from assurance.versioning import STALE_EDIT_MESSAGE, VersionedFormMixin
 from meetings.models import (
-    Attendance,
     AttendanceStatus,
     Meeting,
     Organisation,
@@ -109,6 +109,74 @@ class PersonChoiceField(forms.ChoiceField):
         return as_text(initial) != as_text(data)
 
 
+def check_new_person(
+    form: forms.Form,
+    directory: PersonDirectory,
+    *,
+    person_field: str,
+    name_field: str,
+    organisation_field: str,
+    required: bool,
+) -> None:
+    """The one rule for "a person from the list, or the name of someone new": not both, a new
+    name not already in the directory, and a new person's organisation. Adds the errors."""
+    data = form.cleaned_data
+    if person_field in form.errors:
+        return
+    person, new_name = data.get(person_field), data.get(name_field, "")
+    if person is None:
+        if not new_name:
+            if required:
+                form.add_error(person_field, CHOOSE_OR_NAME)
+        elif new_name.casefold() in directory.by_name:
+            known = directory.by_name[new_name.casefold()]
+            form.add_error(
+                name_field, f"{known.name} is already in the directory: choose them from the list"
+            )
+        elif not data.get(organisation_field):
+            form.add_error(organisation_field, f"Choose the organisation {new_name} is from")
+    elif new_name:
+        form.add_error(
+            name_field,
+            f"You chose {person.name} from the list and entered a new name: keep only one",
+        )
+
+
+def new_name_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "The name must be 200 characters or fewer"},
+    )
+
+
+def new_organisation_field(label: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[("", "Choose (new person only)")] + Organisation.choices,
+        error_messages={"invalid_choice": "Choose an organisation from the list"},
+    )
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """Someone typed in to be added to the directory when the meeting is saved."""
+
+    name: str
+    organisation: str
+    initials: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.name.casefold()
+
+
+# The people chosen on the meeting form itself: field, label, the role in messages.
+MEETING_ROLES = (("chair", "Chair", "chair"), ("minute_taker", "Minute taker", "minute taker"))
+
+
 class MeetingForm(VersionedFormMixin, forms.ModelForm):
     """Series, title, date and time, venue, chair, minute taker and focus of a meeting."""
 
@@ -184,14 +252,23 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
         self.fields["title"].widget.attrs["data-series-names"] = json.dumps(
             {str(choice.pk): choice.name for choice in series.queryset}
         )
-        for name, label, missing in (
-            ("chair", "Chair", "Choose the chair from the list"),
-            ("minute_taker", "Minute taker", "Choose the minute taker from the list"),
-        ):
+        self.directory = directory
+        for name, label, role in MEETING_ROLES:
             self.fields[name] = PersonChoiceField(
                 directory=directory,
                 label=label,
-                error_messages={"invalid_choice": missing},
+                error_messages={"invalid_choice": f"Choose the {role} from the list"},
+            )
+            # Someone not in the directory yet is added in the same save as the meeting.
+            self.fields[f"new_{name}_name"] = new_name_field(f"Or a new {role}: name")
+            self.fields[f"new_{name}_organisation"] = new_organisation_field(
+                f"The new {role}'s organisation"
+            )
+            self.fields[f"new_{name}_initials"] = forms.CharField(
+                label=f"The new {role}'s initials (optional)",
+                required=False,
+                max_length=20,
+                error_messages={"max_length": "The initials must be 20 characters or fewer"},
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -206,9 +283,17 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
             "venue",
             Row(
                 Column("chair", css_class="col-md-4"),
-                Column("minute_taker", css_class="col-md-4"),
-                Column("minute_taker_capacity", css_class="col-md-4"),
+                Column("new_chair_name", css_class="col-md-4"),
+                Column("new_chair_organisation", css_class="col-sm-6 col-md-2"),
+                Column("new_chair_initials", css_class="col-sm-6 col-md-2"),
             ),
+            Row(
+                Column("minute_taker", css_class="col-md-4"),
+                Column("new_minute_taker_name", css_class="col-md-4"),
+                Column("new_minute_taker_organisation", css_class="col-sm-6 col-md-2"),
+                Column("new_minute_taker_initials", css_class="col-sm-6 col-md-2"),
+            ),
+            "minute_taker_capacity",
             "focus",
             "version",
         )
@@ -228,7 +313,29 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
                     f"The end time must be after the start time ({start:%H:%M}): "
                     "enter a later end time or correct the start time",
                 )
+        for name, _label, _role in MEETING_ROLES:
+            check_new_person(
+                self,
+                self.directory,
+                person_field=name,
+                name_field=f"new_{name}_name",
+                organisation_field=f"new_{name}_organisation",
+                required=False,
+            )
         return cleaned_data
+
+    def new_people(self) -> dict[str, NewPerson]:
+        """The chair and minute taker typed in as someone new, by field; after is_valid()."""
+        data = self.cleaned_data
+        return {
+            name: NewPerson(
+                data[f"new_{name}_name"],
+                data[f"new_{name}_organisation"],
+                data[f"new_{name}_initials"],
+            )
+            for name, _label, _role in MEETING_ROLES
+            if data.get(f"new_{name}_name")
+        }
 
 
 class AttendanceForm(forms.Form):
@@ -242,18 +349,8 @@ class AttendanceForm(forms.Form):
             label="Person",
             error_messages={"invalid_choice": "Choose a person from the list"},
         )
-        self.fields["new_name"] = forms.CharField(
-            label="Or someone new: name",
-            required=False,
-            max_length=200,
-            error_messages={"max_length": "The name must be 200 characters or fewer"},
-        )
-        self.fields["new_organisation"] = forms.ChoiceField(
-            label="Their organisation",
-            required=False,
-            choices=[("", "Choose (new person only)")] + Organisation.choices,
-            error_messages={"invalid_choice": "Choose an organisation from the list"},
-        )
+        self.fields["new_name"] = new_name_field("Or someone new: name")
+        self.fields["new_organisation"] = new_organisation_field("Their organisation")
         self.fields["capacity"] = forms.CharField(
             label="Capacity",
             required=False,
@@ -283,24 +380,15 @@ class AttendanceForm(forms.Form):
         cleaned_data = super().clean()
         if cleaned_data.get("DELETE"):
             return cleaned_data  # a removed row is not checked
+        check_new_person(
+            self,
+            self.directory,
+            person_field="person",
+            name_field="new_name",
+            organisation_field="new_organisation",
+            required=True,
+        )
         person = cleaned_data.get("person")
-        new_name = cleaned_data.get("new_name", "")
-        if person is None and "person" not in self.errors:
-            if not new_name:
-                self.add_error("person", CHOOSE_OR_NAME)
-            elif new_name.casefold() in self.directory.by_name:
-                known = self.directory.by_name[new_name.casefold()]
-                self.add_error(
-                    "new_name",
-                    f"{known.name} is already in the directory: choose them from the list",
-                )
-            elif not cleaned_data.get("new_organisation"):
-                self.add_error("new_organisation", f"Choose the organisation {new_name} is from")
-        elif person is not None and new_name:
-            self.add_error(
-                "new_name",
-                f"You chose {person.name} from the list and entered a new name: keep only one",
-            )
         # Server-side default for the capacity: the person's office, as the minutes record it.
         if person is not None and not cleaned_data.get("capacity"):
             cleaned_data["capacity"] = capacity_for(person)
@@ -360,42 +448,16 @@ class BaseAttendanceFormSet(forms.BaseFormSet):
                 form.add_error(field, f"{name} is already listed")
             seen.add(key)
 
-    def save(self, meeting: Meeting) -> list[Attendance]:
-        """Make the meeting's attendance match the rows: people created for new names, rows
-        matched by person (the one-row-per-person rule), positions in the order shown.
+    def rows(self) -> list[tuple[Person | NewPerson, str, str]]:
+        """The attendance to save, in order: (the person or someone new, capacity, status).
 
-        Call inside the transaction that saves the meeting, after ``is_valid()``."""
-        wanted: list[tuple[Person, str, str]] = []
+        After ``is_valid()``; ``meetings.meeting_saving.meeting_save`` writes them."""
+        rows = []
         for form in self.kept_forms():
             data = form.cleaned_data
-            person = data["person"]
-            if person is None:
-                person = Person.objects.create(
-                    name=data["new_name"], organisation=data["new_organisation"]
-                )
-            wanted.append((person, data["capacity"], data["status"]))
-        # Remove the rows of people no longer listed first, so re-adding a person in a new
-        # row never meets their old row under the unique constraint.
-        meeting.attendances.exclude(person__in=[person for person, _, _ in wanted]).delete()
-        existing = {row.person_id: row for row in meeting.attendances.all()}
-        to_create, to_update = [], []
-        for position, (person, capacity, status) in enumerate(wanted, start=1):
-            row = existing.get(person.pk)
-            if row is None:
-                to_create.append(
-                    Attendance(
-                        meeting=meeting,
-                        person=person,
-                        capacity=capacity,
-                        status=status,
-                        position=position,
-                    )
-                )
-            elif (row.capacity, row.status, row.position) != (capacity, status, position):
-                row.capacity, row.status, row.position = capacity, status, position
-                to_update.append(row)
-        Attendance.objects.bulk_update(to_update, ["capacity", "status", "position"])
-        return Attendance.objects.bulk_create(to_create)
+            person = data["person"] or NewPerson(data["new_name"], data["new_organisation"])
+            rows.append((person, data["capacity"], data["status"]))
+        return rows
 
 
 AttendanceFormSet = forms.formset_factory(
@@ -406,6 +468,55 @@ NewMeetingAttendanceFormSet = forms.formset_factory(
     AttendanceForm, formset=BaseAttendanceFormSet, extra=8, can_delete=True
 )
 ATTENDANCE_PREFIX = "attendance"
+
+
+def new_people_agree(form: MeetingForm, formset: BaseAttendanceFormSet) -> bool:
+    """Someone new named more than once on the page (as chair and as an attendee, say) is one
+    person, so the organisations, and any initials, given for them must agree. Adds the errors
+    to the later mention, where they can be put right; call after both are valid."""
+    first: dict[str, tuple[NewPerson, str]] = {}  # by name: the first mention, and its role
+    roles = {name: role for name, _label, role in MEETING_ROLES}
+    mentions = [
+        (form, f"new_{name}", person, f"the {roles[name]}")
+        for name, person in form.new_people().items()
+    ]
+    mentions += [
+        (row, "new", person, f"attendee {index}")
+        for index, (row, (person, _capacity, _status)) in enumerate(
+            zip(formset.kept_forms(), formset.rows(), strict=True), start=1
+        )
+        if isinstance(person, NewPerson)
+    ]
+    agree = True
+    for where, prefix, person, role in mentions:
+        if person.key not in first:
+            first[person.key] = (person, role)
+            continue
+        earlier, earlier_role = first[person.key]
+        if person.organisation != earlier.organisation:
+            label = Organisation(earlier.organisation).label
+            where.add_error(
+                f"{prefix}_organisation",
+                f"{person.name} is also named as {earlier_role}, from {label}: choose the "
+                "same organisation for both, or correct the name",
+            )
+            agree = False
+        elif person.initials and earlier.initials and person.initials != earlier.initials:
+            where.add_error(
+                f"{prefix}_initials",
+                f"{person.name} is also named as {earlier_role}, with the initials "
+                f"{earlier.initials}: give the same initials for both, or leave these blank",
+            )
+            agree = False
+    return agree
+
+
+def meeting_form_is_valid(form: MeetingForm, formset: BaseAttendanceFormSet) -> bool:
+    """Validate the meeting form and its attendance rows, so every problem on the page is
+    reported at once, then check that someone new named twice is named the same way."""
+    if not all([form.is_valid(), formset.is_valid()]):
+        return False
+    return new_people_agree(form, formset)
 
 
 def attendance_initial(meeting: Meeting) -> list[dict]:

@@ -430,3 +430,152 @@ def test_the_edit_page_costs_the_same_queries_for_2_attendees_as_for_20(officer_
     # The session, the user, the groups, the meeting, the directory, the attendance, and the
     # series twice (the select, and the names the title script reads).
     assert large_count <= 8
+
+
+# Someone new as chair or minute taker
+
+
+def test_a_new_chair_and_a_new_minute_taker_are_added_in_the_same_save(officer_client, cc):
+    rows = [{"person": cc.pk, "capacity": "Chief Constable"}]
+    response = officer_client.post(
+        CREATE_URL,
+        form_data(
+            rows,
+            title="Extraordinary meeting",
+            venue="Worcester",
+            new_chair_name="Helen Smith",
+            new_chair_organisation="opcc",
+            new_chair_initials="HS",
+            new_minute_taker_name="Sam Clerk",
+            new_minute_taker_organisation="opcc",
+            minute_taker_capacity="Governance Officer",
+        ),
+    )
+
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    chair, minute_taker = (
+        Person.objects.get(name="Helen Smith"),
+        Person.objects.get(name="Sam Clerk"),
+    )
+    assert (chair.organisation, chair.initials, chair.active) == (Organisation.OPCC, "HS", True)
+    assert (minute_taker.organisation, minute_taker.initials) == (Organisation.OPCC, "")
+    assert (meeting.chair, meeting.minute_taker) == (chair, minute_taker)
+    assert (meeting.title, meeting.venue, meeting.minute_taker_capacity) == (
+        "Extraordinary meeting",
+        "Worcester",
+        "Governance Officer",
+    )
+    assert attendance_of(meeting) == [("Pippa Mills", "Chief Constable", "present", 1)]
+
+
+def test_a_new_chair_can_be_added_when_editing(officer_client, cc):
+    meeting = MeetingFactory(chair=cc)
+    response = officer_client.post(
+        reverse("meetings:edit", args=[meeting.pk]),
+        edit_data(
+            meeting, [], chair="", new_chair_name="Helen Smith", new_chair_organisation="force"
+        ),
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.chair == Person.objects.get(name="Helen Smith")
+    assert meeting.version == 2
+
+
+def test_choosing_a_chair_and_typing_a_new_one_is_refused_keeping_what_was_typed(
+    officer_client, cc
+):
+    rows = [{"capacity": "Typed capacity", "new_name": "Jo Bloggs", "new_organisation": "partner"}]
+    response = officer_client.post(
+        CREATE_URL,
+        form_data(
+            rows,
+            venue="Police HQ, Worcester",
+            chair=cc.pk,
+            new_chair_name="Helen Smith",
+            new_chair_organisation="opcc",
+        ),
+    )
+
+    message = "You chose Pippa Mills from the list and entered a new name: keep only one"
+    assert_error_summary_links(response, "id_new_chair_name", message)
+    assert page_text(response).count(message) == 2  # in the summary and beside the field
+    body = response.content.decode()
+    assert f'<option value="{cc.pk}" selected' in body
+    assert 'value="Helen Smith"' in body
+    assert 'value="Police HQ, Worcester"' in body
+    assert 'value="Typed capacity"' in body
+    assert 'value="Jo Bloggs"' in body
+    assert not Meeting.objects.exists()
+    assert not Person.objects.filter(name__in=["Helen Smith", "Jo Bloggs"]).exists()
+
+
+def test_a_new_minute_taker_needs_an_organisation(officer_client):
+    response = officer_client.post(CREATE_URL, form_data(new_minute_taker_name="Sam Clerk"))
+    assert_error_summary_links(
+        response, "id_new_minute_taker_organisation", "Choose the organisation Sam Clerk is from"
+    )
+    assert not Person.objects.filter(name="Sam Clerk").exists()
+
+
+def test_a_new_chair_already_in_the_directory_is_refused(officer_client, cc):
+    response = officer_client.post(
+        CREATE_URL, form_data(new_chair_name="PIPPA MILLS", new_chair_organisation="force")
+    )
+    assert_error_summary_links(
+        response,
+        "id_new_chair_name",
+        "Pippa Mills is already in the directory: choose them from the list",
+    )
+    assert Person.objects.filter(name__iexact="pippa mills").count() == 1
+    assert not Meeting.objects.exists()
+
+
+def test_the_same_new_person_as_chair_and_attendee_is_added_once(officer_client):
+    rows = [{"new_name": "helen smith", "new_organisation": "opcc", "capacity": "Chair"}]
+    response = officer_client.post(
+        CREATE_URL,
+        form_data(
+            rows,
+            new_chair_name="Helen Smith",
+            new_chair_organisation="opcc",
+            new_chair_initials="HS",
+            new_minute_taker_name="HELEN SMITH",
+            new_minute_taker_organisation="opcc",
+        ),
+    )
+
+    assert response.status_code == 302
+    helen = Person.objects.get(name__iexact="helen smith")  # one person, not three
+    assert (helen.name, helen.initials) == ("Helen Smith", "HS")  # as the chair field gave it
+    meeting = Meeting.objects.get()
+    assert meeting.chair == meeting.minute_taker == helen
+    assert attendance_of(meeting) == [("Helen Smith", "Chair", "present", 1)]
+
+
+def test_the_same_new_person_given_different_organisations_is_refused(officer_client):
+    rows = [{"new_name": "Helen Smith", "new_organisation": "force"}]
+    response = officer_client.post(
+        CREATE_URL,
+        form_data(rows, new_chair_name="Helen Smith", new_chair_organisation="opcc"),
+    )
+    assert_error_summary_links(
+        response,
+        "id_attendance-0-new_organisation",
+        "Helen Smith is also named as the chair, from OPCC: choose the same organisation for "
+        "both, or correct the name",
+    )
+    assert not Person.objects.filter(name="Helen Smith").exists()
+    assert not Meeting.objects.exists()
+
+
+def test_the_form_offers_someone_new_beside_the_chair_and_the_minute_taker(officer_client):
+    body = officer_client.get(CREATE_URL).content.decode()
+    for field, label in (
+        ("new_chair_name", "Or a new chair: name"),
+        ("new_chair_organisation", "The new chair&#x27;s organisation"),
+        ("new_minute_taker_name", "Or a new minute taker: name"),
+        ("new_minute_taker_initials", "The new minute taker&#x27;s initials (optional)"),
+    ):
+        assert re.search(rf'<label\s+for="id_{field}"[^>]*>\s*{re.escape(label)}', body), field

@@ -1,0 +1,80 @@
+"""Saving the meeting form: the meeting, anyone new it names, and its attendance, together."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from assurance.versioning import check_version
+from meetings.forms import BaseAttendanceFormSet, MeetingForm, NewPerson
+from meetings.models import Attendance, Meeting, Person
+
+
+@transaction.atomic
+def meeting_save(*, form: MeetingForm, formset: BaseAttendanceFormSet) -> Meeting:
+    """Save a validated meeting form and its attendance rows in one transaction: add each new
+    person once (however many times the page names them), then the meeting, then make its
+    attendance match the rows. Raises ``StaleEdit`` if the meeting changed since it was loaded.
+    """
+    meeting = form.instance
+    check_version(meeting, form.cleaned_data.get("version"))
+    chosen = form.new_people()
+    rows = formset.rows()
+    created = _people_create([*chosen.values(), *(p for p, *_ in rows)])
+    meeting = form.save(commit=False)
+    for field, new_person in chosen.items():
+        setattr(meeting, field, created[new_person.key])
+    meeting.save()
+    form.save_m2m()
+    _attendance_save(
+        meeting,
+        [
+            (created[person.key] if isinstance(person, NewPerson) else person, capacity, status)
+            for person, capacity, status in rows
+        ],
+    )
+    return meeting
+
+
+def _people_create(people: list[Person | NewPerson]) -> dict[str, Person]:
+    """Add the new people to the directory, one per name (matched regardless of case), with
+    the first initials given for them; by name, casefolded."""
+    wanted: dict[str, NewPerson] = {}
+    for person in people:
+        if not isinstance(person, NewPerson):
+            continue
+        earlier = wanted.setdefault(person.key, person)
+        if person.initials and not earlier.initials:
+            wanted[person.key] = NewPerson(earlier.name, earlier.organisation, person.initials)
+    return {
+        key: Person.objects.create(
+            name=new.name, organisation=new.organisation, initials=new.initials
+        )
+        for key, new in wanted.items()
+    }
+
+
+def _attendance_save(meeting: Meeting, wanted: list[tuple[Person, str, str]]) -> None:
+    """Make the meeting's attendance match ``wanted``: rows matched by person (the
+    one-row-per-person rule), positions in the order given."""
+    # Remove the rows of people no longer listed first, so re-adding a person in a new
+    # row never meets their old row under the unique constraint.
+    meeting.attendances.exclude(person__in=[person for person, _, _ in wanted]).delete()
+    existing = {row.person_id: row for row in meeting.attendances.all()}
+    to_create, to_update = [], []
+    for position, (person, capacity, status) in enumerate(wanted, start=1):
+        row = existing.get(person.pk)
+        if row is None:
+            to_create.append(
+                Attendance(
+                    meeting=meeting,
+                    person=person,
+                    capacity=capacity,
+                    status=status,
+                    position=position,
+                )
+            )
+        elif (row.capacity, row.status, row.position) != (capacity, status, position):
+            row.capacity, row.status, row.position = capacity, status, position
+            to_update.append(row)
+    Attendance.objects.bulk_update(to_update, ["capacity", "status", "position"])
+    Attendance.objects.bulk_create(to_create)
