@@ -304,7 +304,7 @@ class ActionArisingForm(forms.Form):
     @property
     def legend(self) -> str:
         if self.action is None:
-            return "Add an action"
+            return "New action"
         return f"Action {self.action.reference} ({self.action.get_status_display().lower()})"
 
     def clean(self):
@@ -341,9 +341,29 @@ def action_initial(action: Action) -> dict:
     }
 
 
+# Blank rows offered for new actions when the page is drawn: without JavaScript an item with up
+# to this many new actions is one save. With it, item_form.js shows one and adds more on request.
+BLANK_ACTION_ROWS = 3
+# New action rows one save accepts (the page's existing actions come on top).
+MAX_NEW_ACTION_ROWS = 30
+TOO_MANY_ROWS_MESSAGE = (
+    f"Add at most {MAX_NEW_ACTION_ROWS} new actions at a time: save these, then add the rest."
+)
+
+
 class BaseActionFormSet(forms.BaseFormSet):
+    """The item's actions, one row each, then blank rows for new ones.
+
+    Blank rows are ignored on save; a row with anything typed in it is validated in full.
+    At most ``MAX_NEW_ACTION_ROWS`` rows beyond the item's actions are taken in one save.
+    """
+
+    default_error_messages = {"too_many_forms": TOO_MANY_ROWS_MESSAGE}
+
     def __init__(self, *args, meeting, actions, later_meetings, **kwargs):
         self.actions = {action.pk: action for action in actions}
+        # Limits per item: its own actions plus the new rows one save may carry.
+        self.max_num = self.absolute_max = len(self.actions) + MAX_NEW_ACTION_ROWS
         self.form_kwargs_common = {
             "meeting": meeting,
             "offices": list(Office.objects.all()),
@@ -366,9 +386,26 @@ class BaseActionFormSet(forms.BaseFormSet):
     def changed_forms(self) -> list[ActionArisingForm]:
         return [form for form in self.forms if form.has_changed()]
 
+    def spare_rows(self) -> set[int]:
+        """Indexes of the blank new rows after the first one: item_form.js hides them until
+        "Add another action" asks for one. Rows with anything typed, or errors, always show."""
+        blank = [
+            index
+            for index, form in enumerate(self.forms)
+            if form.action is None
+            and not form.unknown_action
+            and not (form.is_bound and form.has_changed())
+            and not form.errors
+        ]
+        return set(blank[1:])
+
 
 ActionFormSet = forms.formset_factory(
-    ActionArisingForm, formset=BaseActionFormSet, extra=1, can_delete=False
+    ActionArisingForm,
+    formset=BaseActionFormSet,
+    extra=BLANK_ACTION_ROWS,
+    can_delete=False,
+    validate_max=True,
 )
 
 
@@ -381,6 +418,12 @@ class Section:
     hidden: list[BoundField] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     first_action: bool = False
+    # An action row: ``number`` counts the new rows (1, 2 …); ``spare`` rows are blank ones
+    # JavaScript may hide until asked for; the ``template`` row is the one it copies.
+    action_row: bool = False
+    number: int | None = None
+    spare: bool = False
+    template: bool = False
 
 
 ITEM_SECTIONS = [
@@ -473,16 +516,35 @@ class ItemEditor:
         sections = [
             Section(legend, [form[name] for name in names]) for legend, names in ITEM_SECTIONS
         ]
+        spare = self.formset.spare_rows()
+        new_rows = 0
         for index, row in enumerate(self.formset.forms):
+            legend, number = row.legend, None
+            if row.action is None:
+                new_rows += 1
+                legend, number = f"{row.legend} {new_rows}", new_rows
             sections.append(
                 Section(
-                    row.legend,
+                    legend,
                     list(row.visible_fields()),
                     hidden=list(row.hidden_fields()),
                     errors=list(row.non_field_errors()),
                     first_action=index == 0,
+                    action_row=True,
+                    number=number,
+                    spare=index in spare,
                 )
             )
+        empty = self.formset.empty_form
+        sections.append(
+            Section(
+                empty.legend,
+                list(empty.visible_fields()),
+                hidden=list(empty.hidden_fields()),
+                action_row=True,
+                template=True,
+            )
+        )
         return sections
 
     def save(self) -> AgendaItem | None:

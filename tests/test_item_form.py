@@ -636,3 +636,117 @@ def test_a_parent_that_is_not_an_item_id_is_not_found(signed_in, meeting):
         signed_in.get(reverse("meetings:item_create", args=[meeting.pk]) + "?parent=x").status_code
         == 404
     )
+
+
+# --- Several actions in one save ---------------------------------------------------------------
+
+
+def test_four_actions_are_saved_in_one_post_each_with_its_reference(signed_in, meeting, offices):
+    item = AgendaItemFactory(meeting=meeting, title="Response times")
+    rows = [{"description": f"Action number {n}.", "owners": [offices["CC"]]} for n in range(1, 5)]
+    data = item_form_data(title=item.title, version=item.version, actions=[*rows, {}, {}])
+    response = signed_in.post(edit_url(item), data)
+    assert response.status_code == 302
+    saved = Action.objects.order_by("reference")
+    assert [(a.reference, a.description) for a in saved] == [
+        ("2022-11-01", "Action number 1."),
+        ("2022-11-02", "Action number 2."),
+        ("2022-11-03", "Action number 3."),
+        ("2022-11-04", "Action number 4."),
+    ]
+    assert all(a.origin_item == item for a in saved)
+
+
+def test_a_new_item_with_three_actions_is_one_post(signed_in, meeting, offices):
+    rows = [{"description": f"Do {n}.", "owners": [offices["PCC"]]} for n in "abc"]
+    assert (
+        signed_in.post(create_url(meeting), item_form_data(title="IOM", actions=rows)).status_code
+        == 302
+    )
+    assert Action.objects.filter(origin_item=meeting.items.get()).count() == 3
+
+
+def test_the_form_offers_three_blank_action_rows_and_a_template_row(signed_in, meeting, offices):
+    item = AgendaItemFactory(meeting=meeting)
+    ActionFactory(origin_item=item, owners=[offices["CC"]])
+    body = signed_in.get(edit_url(item)).content.decode()
+    # The existing action, then three blank rows: up to three new actions without JavaScript.
+    assert 'name="actions-TOTAL_FORMS" value="4"' in body
+    assert 'name="actions-3-description"' in body
+    assert 'name="actions-4-description"' not in body
+    assert 'name="actions-MAX_NUM_FORMS" value="31"' in body
+    # The rows JavaScript may hide are the blank ones after the first; it copies the template.
+    assert body.count("data-spare-row") == 2
+    assert '<template id="action-empty-row">' in body
+    assert 'name="actions-__prefix__-description"' in body
+    assert "New action 1" in body and "New action 3" in body
+    assert "data-action-add hidden" in body  # shown by item_form.js only
+    assert "js/item_form.js" in body
+
+
+def test_blank_rows_among_filled_ones_are_ignored(signed_in, meeting, offices):
+    item = AgendaItemFactory(meeting=meeting)
+    rows = [{}, {"description": "Share the data.", "owners": [offices["CC"]]}, {}]
+    response = signed_in.post(
+        edit_url(item), item_form_data(title=item.title, version=item.version, actions=rows)
+    )
+    assert response.status_code == 302
+    assert [a.description for a in Action.objects.all()] == ["Share the data."]
+
+
+def test_one_invalid_row_among_three_keeps_everything_typed_and_saves_nothing(
+    signed_in, meeting, offices
+):
+    item = AgendaItemFactory(meeting=meeting)
+    rows = [
+        {"description": "First, fine.", "owners": [offices["CC"]]},
+        {"description": "Second, with no owner.", "owners": []},
+        {"description": "Third, fine.", "owners": [offices["PCC"]]},
+        {"description": "", "owners": [offices["DCC"]]},  # an owner ticked, nothing described
+    ]
+    response = signed_in.post(
+        edit_url(item), item_form_data(title=item.title, version=item.version, actions=rows)
+    )
+    assert response.status_code == 200
+    assert not Action.objects.exists()
+    links = error_summary_links(response)
+    assert ("id_actions-1-owners_0", "Choose at least one owner") in links
+    assert any(href == "id_actions-3-description" for href, _ in links)
+    body = response.content.decode()
+    for text in ("First, fine.", "Second, with no owner.", "Third, fine."):
+        assert f"{text}</textarea>" in body
+    assert checked_values(response, "actions-0-owners") == [str(offices["CC"].pk)]
+    assert checked_values(response, "actions-2-owners") == [str(offices["PCC"].pk)]
+    assert checked_values(response, "actions-3-owners") == [str(offices["DCC"].pk)]
+    assert "data-spare-row" not in body  # every row typed in stays in view
+
+
+def test_after_saving_the_page_shows_the_actions_and_blank_rows_again(signed_in, meeting, offices):
+    item = AgendaItemFactory(meeting=meeting)
+    rows = [{"description": f"Do {n}.", "owners": [offices["CC"]]} for n in "ab"]
+    data = item_form_data(title=item.title, version=item.version, actions=rows)
+    data["add_another"] = "1"
+    body = signed_in.post(edit_url(item), data, follow=True).content.decode()
+    assert "Do a.</textarea>" in body and "Do b.</textarea>" in body
+    assert 'name="actions-TOTAL_FORMS" value="5"' in body
+
+
+def test_more_than_thirty_new_rows_are_refused_with_a_clear_message(signed_in, meeting, offices):
+    item = AgendaItemFactory(meeting=meeting)
+    rows = [{"description": f"Action {n}.", "owners": [offices["CC"]]} for n in range(31)]
+    response = signed_in.post(
+        edit_url(item), item_form_data(title=item.title, version=item.version, actions=rows)
+    )
+    assert response.status_code == 200
+    assert "Add at most 30 new actions at a time" in page_text(response)
+    assert not Action.objects.exists()
+
+
+def test_thirty_new_actions_are_one_save(signed_in, meeting, offices):
+    item = AgendaItemFactory(meeting=meeting)
+    rows = [{"description": f"Action {n}.", "owners": [offices["CC"]]} for n in range(30)]
+    response = signed_in.post(
+        edit_url(item), item_form_data(title=item.title, version=item.version, actions=rows)
+    )
+    assert response.status_code == 302
+    assert Action.objects.count() == 30
