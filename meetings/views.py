@@ -123,10 +123,6 @@ class MeetingDetailView(DetailView):
             may_approve=publishing.may_approve(user, meeting),
             may_publish=publishing.may_publish(user, meeting),
             may_reopen=publishing.may_reopen(user, meeting),
-            # Read live, outside the stored minutes: decided at a later meeting.
-            previous_minutes_outcomes=approvals_shown(
-                meeting, readable_meetings=Meeting.objects.visible_to(user)
-            ),
         )
         return context
 
@@ -141,6 +137,11 @@ class MeetingDetailView(DetailView):
             # Meetings the minutes mention (origin, due back at, next) are linked if readable.
             "readable_meeting_ids": Meeting.objects.visible_to(user).ids_among(
                 minutes.referenced_meeting_ids
+            ),
+            # Read live, outside the stored minutes: decided at a later meeting. Which later
+            # meetings a reader may read depends on their roles only, as this fragment does.
+            "previous_minutes_outcomes": approvals_shown(
+                meeting, readable_meetings=Meeting.objects.visible_to(user)
             ),
             "shows_history": roles.sees_drafts(user),
             "published_pdfs": (
