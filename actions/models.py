@@ -318,6 +318,19 @@ class ActionUpdate(models.Model):
         return timezone.localdate(self.created_at) != self.effective_on
 
 
+class ReviewedActionQuerySet(HistoryRecordingQuerySet):
+    def set_for(self, meeting: Meeting, action_ids) -> None:
+        """Make ``action_ids`` the actions ``meeting`` reviewed: remove the others, add the
+        missing (the one write of a meeting's outstanding matters rows)."""
+        action_ids = set(action_ids)
+        rows = self.filter(meeting=meeting)
+        rows.exclude(action_id__in=action_ids).delete()
+        have = set(rows.values_list("action_id", flat=True))
+        self.bulk_create(
+            ReviewedAction(meeting=meeting, action_id=pk) for pk in sorted(action_ids - have)
+        )
+
+
 class ReviewedAction(models.Model):
     """An earlier action reviewed at a meeting: one row of its outstanding matters. The product
     proposes the rows; the officer keeps, removes or adds; the minutes print these rows."""
@@ -325,7 +338,7 @@ class ReviewedAction(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reviewed")
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="reviews")
 
-    objects = HistoryRecordingQuerySet.as_manager()
+    objects = ReviewedActionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

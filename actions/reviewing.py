@@ -83,14 +83,7 @@ def outstanding_matters_record(*, meeting: Meeting, user, rows: list[ReviewRow])
         if any(row.error for row in rows):
             transaction.set_rollback(True)
             return None
-        kept = {row.action.pk for row in rows if row.kept}
-        ReviewedAction.objects.filter(meeting=locked).exclude(action_id__in=kept).delete()
-        have = set(
-            ReviewedAction.objects.filter(meeting=locked).values_list("action_id", flat=True)
-        )
-        ReviewedAction.objects.bulk_create(
-            ReviewedAction(meeting=locked, action_id=pk) for pk in sorted(kept - have)
-        )
+        ReviewedAction.objects.set_for(locked, (row.action.pk for row in rows if row.kept))
         if not locked.outstanding_reviewed:
             locked.outstanding_reviewed = True
             locked.version += 1

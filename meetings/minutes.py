@@ -16,7 +16,6 @@ read. Everything here costs the same number of queries whatever the size of the 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -32,7 +31,7 @@ from meetings.models import (
     Meeting,
     MeetingStatus,
 )
-from meetings.numbering import board_reference_beside, number_items, ordered_tree
+from meetings.numbering import agenda_numbers, board_reference_beside, number_items, ordered_tree
 
 # What the minutes' header shows about the meeting, joined onto the meeting's own query.
 HEADER_RELATED = ("series", "chair", "minute_taker", "minute_taker__office")
@@ -188,25 +187,14 @@ def _outstanding(meeting: Meeting) -> list[dict]:
     actions = list(
         reviewed_actions(meeting)
         .with_status_on(meeting.date)
-        .select_related("origin_meeting__series", "due_meeting")
+        .select_related("origin_meeting__series", "origin_item", "due_meeting")
         .prefetch_related(
             "owners", Prefetch("updates", queryset=updates_here, to_attr="updates_at_meeting")
         )
         .order_by("origin_meeting__date", "origin_meeting__pk", "reference")
     )
-    # Origin items are numbered within their own meeting's agenda: every item of every origin
-    # meeting at once.
-    items_by_meeting: dict[int, list[AgendaItem]] = defaultdict(list)
-    for item in AgendaItem.objects.filter(
-        meeting_id__in={action.origin_meeting_id for action in actions}
-    ).only("pk", "meeting_id", "parent_id", "position", "printed_number", "title"):
-        items_by_meeting[item.meeting_id].append(item)
-    styles = {a.origin_meeting_id: a.origin_meeting.series.reference_style for a in actions}
-    numbers: dict[int, str] = {}
-    titles: dict[int, str] = {}
-    for meeting_id, meeting_items in items_by_meeting.items():
-        numbers |= number_items(meeting_items, styles[meeting_id])
-        titles |= {item.pk: item.title for item in meeting_items}
+    # Origin items are numbered within their own meeting's agenda, all in one query.
+    numbers, _places = agenda_numbers({action.origin_meeting_id for action in actions})
 
     groups: dict[int, dict] = {}
     for action in actions:
@@ -224,7 +212,7 @@ def _outstanding(meeting: Meeting) -> list[dict]:
             | {
                 "origin_item_id": action.origin_item_id,
                 "origin_number": numbers.get(action.origin_item_id, ""),
-                "origin_title": titles.get(action.origin_item_id, ""),
+                "origin_title": action.origin_item.title if action.origin_item else "",
                 "updates": [
                     {
                         "note": update.note,
@@ -283,11 +271,8 @@ def freeze(meeting: Meeting) -> ApprovedMinutes:
     """Store what the minutes show now, and the outstanding matters as rows of the meeting.
     Called when they are approved, inside that transaction."""
     record = build_record(meeting)
-    reviewed = [entry["id"] for group in record["outstanding"] for entry in group["actions"]]
-    ReviewedAction.objects.filter(meeting=meeting).exclude(action_id__in=reviewed).delete()
-    have = set(ReviewedAction.objects.filter(meeting=meeting).values_list("action_id", flat=True))
-    ReviewedAction.objects.bulk_create(
-        ReviewedAction(meeting=meeting, action_id=pk) for pk in reviewed if pk not in have
+    ReviewedAction.objects.set_for(
+        meeting, (entry["id"] for group in record["outstanding"] for entry in group["actions"])
     )
     if not meeting.outstanding_reviewed:
         Meeting.objects.filter(pk=meeting.pk).update(outstanding_reviewed=True)
@@ -397,11 +382,12 @@ class Minutes:
 
 
 def _withheld_ids(items) -> set[int]:
-    """The ids of restricted items and everything nested inside them (parents come first)."""
+    """The ids of restricted items and everything nested inside them, from ``(id, parent_id,
+    restricted)`` in reading order (parents come first)."""
     withheld: set[int] = set()
-    for item in items:
-        if item["restricted"] or item["parent_id"] in withheld:
-            withheld.add(item["id"])
+    for pk, parent_id, restricted in items:
+        if restricted or parent_id in withheld:
+            withheld.add(pk)
     return withheld
 
 
@@ -410,11 +396,9 @@ def _restricted_origin_items(origin_meeting_ids: set[int]) -> set[int]:
     items = AgendaItem.objects.filter(meeting_id__in=origin_meeting_ids).only(
         "pk", "meeting_id", "parent_id", "position", "printed_number", "restricted"
     )
-    withheld: set[int] = set()
-    for item, _depth in ordered_tree(items):
-        if item.restricted or item.parent_id in withheld:
-            withheld.add(item.pk)
-    return withheld
+    return _withheld_ids(
+        (item.pk, item.parent_id, item.restricted) for item, _depth in ordered_tree(items)
+    )
 
 
 def minutes_for(
@@ -425,7 +409,11 @@ def minutes_for(
     one "taken in private" line, the items inside it left out) and actions of restricted
     items."""
     items = record["items"]
-    withheld = _withheld_ids(items) if public else set()
+    withheld = (
+        _withheld_ids((item["id"], item["parent_id"], item["restricted"]) for item in items)
+        if public
+        else set()
+    )
     shown_items = [
         MinutesItem(item=item, withheld=item["id"] in withheld)
         for item in items
