@@ -18,7 +18,8 @@ class ActionOwnerInline(admin.TabularInline):
     model = ActionOwner
     extra = 1
     min_num = 1
-    autocomplete_fields = ["office"]
+    autocomplete_fields = ["office", "person"]
+    fields = ["position", "person", "office"]
 
 
 class ReadOnlyAdminMixin:
@@ -60,7 +61,7 @@ class ActionAdmin(HistoryAdmin):
         "due_date",
         "status",
     ]
-    list_filter = ["status", "owners", "origin_meeting"]
+    list_filter = ["status", "ownerships__office", "ownerships__person", "origin_meeting"]
     search_fields = ["reference", "description"]
     date_hierarchy = "due_date"
     list_select_related = ["origin_meeting"]
@@ -78,7 +79,7 @@ class ActionAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         # Staff given the admin without being superusers read by the product's one rule.
-        actions = super().get_queryset(request).prefetch_related("owners")
+        actions = super().get_queryset(request).with_owners()
         if request.user.is_superuser:
             return actions
         return actions.filter(pk__in=Action.objects.visible_to(request.user).values("pk"))
@@ -100,7 +101,7 @@ class ActionAdmin(HistoryAdmin):
 
     @admin.display(description="Owners")
     def owner_list(self, action):
-        return " / ".join(office.abbreviation for office in action.owners.all())
+        return " / ".join(owner.written() for owner in action.owners)
 
 
 @admin.register(ActionUpdate)

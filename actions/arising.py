@@ -18,9 +18,12 @@ from actions.references import next_action_reference
 from assurance import roles
 from assurance.permissions import has_role
 from meetings.agenda import lock_editable_meeting
-from meetings.models import AgendaItem, Meeting, Office
+from meetings.models import AgendaItem, Meeting, Office, Person
 
-OWNER_REQUIRED_MESSAGE = "Choose at least one owner"
+# An owner as the item form gives it: a person or an office of the directory.
+Owner = Person | Office
+
+OWNER_REQUIRED_MESSAGE = "Enter at least one owner, as the minutes write them"
 LATER_MEETING_MESSAGE = "Choose a meeting later than this one"
 DESCRIPTION_REQUIRED_MESSAGE = "Enter what is to be done"
 
@@ -34,7 +37,7 @@ def details_errors(
     *,
     meeting: Meeting,
     description: str,
-    owners: Iterable[Office],
+    owners: Iterable[Owner],
     due_date: datetime.date | None,
     due_meeting: Meeting | None,
 ) -> dict[str, str]:
@@ -66,10 +69,38 @@ def _check(user, **details) -> None:
         raise ValidationError(errors)
 
 
-def _owner_names(offices: Iterable[Office]) -> str:
-    """CC / DCC, in the offices' usual order."""
-    ordered = sorted(offices, key=lambda office: (office.position, office.abbreviation))
-    return " / ".join(office.abbreviation for office in ordered) or "no one"
+def _owner_names(owners: Iterable[Owner]) -> str:
+    """ACC RJ / CC, in the order given."""
+    return " / ".join(_written(owner) for owner in owners) or "no one"
+
+
+def _written(owner: Owner) -> str:
+    return owner.written() if isinstance(owner, Person) else owner.abbreviation
+
+
+def _owners_set(action: Action, owners: list[Owner]) -> None:
+    """Make the action's owners ``owners``, in that order: rows of owners kept are
+    renumbered, not replaced, so the owners' history records only who was added or removed."""
+    existing = {(row.person_id, row.office_id): row for row in action.ownerships.all()}
+    to_create, to_update = [], []
+    for position, owner in enumerate(owners):
+        key = (owner.pk, None) if isinstance(owner, Person) else (None, owner.pk)
+        row = existing.pop(key, None)
+        if row is None:
+            to_create.append(
+                ActionOwner(
+                    action=action,
+                    position=position,
+                    person=owner if isinstance(owner, Person) else None,
+                    office=owner if isinstance(owner, Office) else None,
+                )
+            )
+        elif row.position != position:
+            row.position = position
+            to_update.append(row)
+    ActionOwner.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+    ActionOwner.objects.bulk_update(to_update, ["position"])
+    ActionOwner.objects.bulk_create(to_create)
 
 
 def _change(what: str, before: str | None, after: str | None) -> str | None:
@@ -87,7 +118,7 @@ def action_create(
     *,
     item: AgendaItem,
     description: str,
-    owners: Iterable[Office],
+    owners: Iterable[Owner],
     due_date: datetime.date | None,
     due_meeting: Meeting | None,
     user,
@@ -127,9 +158,7 @@ def action_create(
             except IntegrityError:
                 if attempt == 2:
                     raise
-        ActionOwner.objects.bulk_create(
-            [ActionOwner(action=action, office=office) for office in owners]
-        )
+        _owners_set(action, owners)
         return action
 
 
@@ -137,7 +166,7 @@ def action_update_details(
     *,
     action: Action,
     description: str,
-    owners: Iterable[Office],
+    owners: Iterable[Owner],
     due_date: datetime.date | None,
     due_meeting: Meeting | None,
     user,
@@ -162,7 +191,12 @@ def action_update_details(
             due_date=due_date,
             due_meeting=due_meeting,
         )
-        owners_before = list(Office.objects.filter(ownerships__action=locked))
+        owners_before = [
+            row.owner
+            for row in locked.ownerships.select_related("person__office", "office").order_by(
+                "position", "pk"
+            )
+        ]
         changes = [
             _change("Owners", _owner_names(owners_before), _owner_names(owners)),
             _change(
@@ -176,10 +210,8 @@ def action_update_details(
                 str(due_meeting) if due_meeting else None,
             ),
         ]
-        removed = {office.pk for office in owners_before} - {office.pk for office in owners}
-        ActionOwner.objects.filter(action=locked, office_id__in=removed).delete()
-        added = [office for office in owners if office not in owners_before]
-        ActionOwner.objects.bulk_create([ActionOwner(action=locked, office=o) for o in added])
+        if owners != owners_before:
+            _owners_set(locked, owners)
 
         locked.description = description
         locked.due_date = due_date

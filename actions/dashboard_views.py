@@ -26,7 +26,7 @@ from actions.tracking import (
 from assurance import roles
 from assurance.caching import fragment
 from assurance.permissions import has_role
-from meetings.models import Meeting
+from meetings.models import Meeting, Person
 from meetings.numbering import agenda_numbers
 
 ROLES = (roles.OPCC, roles.COMMISSIONER, roles.FORCE)
@@ -175,15 +175,18 @@ STATUS_LABELS = dict(Status.choices)
 
 
 def _owners_by_action(actions) -> dict[int, list[str]]:
-    """Each action's owner offices, in the offices' order, in one query."""
+    """Each action's owners as written on the pages ("ACC RJ", "CC"), in order, in one query."""
     owners = defaultdict(list)
     ownerships = (
         ActionOwner.objects.filter(action__in=actions.order_by().values("pk"))
-        .order_by("office__position", "office__abbreviation")
-        .values_list("action_id", "office__abbreviation")
+        .order_by("position", "pk")
+        .values_list(
+            "action_id", "office__abbreviation", "person__name", "person__initials", "person__rank"
+        )
     )
-    for action_id, abbreviation in ownerships:
-        owners[action_id].append(abbreviation)
+    for action_id, abbreviation, name, initials, rank in ownerships:
+        written = abbreviation or Person(name=name, initials=initials, rank=rank).written()
+        owners[action_id].append(written)
     return owners
 
 

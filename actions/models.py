@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +20,11 @@ from meetings.models import (
     Meeting,
     Office,
     Organisation,
+    Person,
     choices_check,
     readable_statuses,
 )
+from meetings.numbering import OwnerStyle
 
 
 class Status(models.TextChoices):
@@ -40,9 +42,33 @@ def start_of_day(date: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
 
 
+def acts_for(user) -> Q:
+    """The ownerships ``user`` acts for: the one rule of who reports progress for whom.
+
+    A force user acts for an office they are a delegate of, for a person they are a delegate of
+    (a staff officer for their chief officer), for a person whose office they act for, and for
+    themselves where the directory links them to a person."""
+    return (
+        Q(office__delegates=user)
+        | Q(person__delegates=user)
+        | Q(person__office__delegates=user)
+        | Q(person__user=user)
+    )
+
+
 def acted_for(user) -> Exists:
-    """True for an action owned by an office ``user`` acts for: a filter, or an annotation."""
-    return Exists(ActionOwner.objects.filter(action=OuterRef("pk"), office__delegates=user))
+    """True for an action owned by someone ``user`` acts for: a filter, or an annotation."""
+    return Exists(ActionOwner.objects.filter(acts_for(user), action=OuterRef("pk")))
+
+
+def force_owned() -> Exists:
+    """True for an action with an owner in the force: an office or a person of the force."""
+    return Exists(
+        ActionOwner.objects.filter(
+            Q(office__organisation=Organisation.FORCE) | Q(person__organisation=Organisation.FORCE),
+            action=OuterRef("pk"),
+        )
+    )
 
 
 class ActionQuerySet(HistoryRecordingQuerySet):
@@ -51,21 +77,20 @@ class ActionQuerySet(HistoryRecordingQuerySet):
 
         The reader must be able to read the action's origin meeting (``Meeting.visible_to``:
         drafts only for the OPCC and the Commissioner); force staff read, of those, the actions
-        owned by a force office; the public reads none here (the public minutes withhold
-        actions of restricted items and unpublished meetings themselves)."""
+        owned by a force office or person; the public reads none here (the public minutes
+        withhold actions of restricted items and unpublished meetings themselves)."""
         if roles.sees_drafts(user):
             return self
         if roles.is_force(user):
-            force_owned = ActionOwner.objects.filter(
-                action=OuterRef("pk"), office__organisation=Organisation.FORCE
-            )
-            return self.filter(
-                Exists(force_owned), origin_meeting__status__in=readable_statuses(user)
-            )
+            return self.filter(force_owned(), origin_meeting__status__in=readable_statuses(user))
         return self.none()
 
+    def with_owners(self) -> ActionQuerySet:
+        """Prefetch each action's owners in the minutes' order (``Action.owners``)."""
+        return self.prefetch_related(owners_prefetch())
+
     def acted_for_by(self, user) -> ActionQuerySet:
-        """The actions owned by an office this user acts for."""
+        """The actions owned by someone this user acts for."""
         return self.filter(acted_for(user))
 
     def outstanding(self) -> ActionQuerySet:
@@ -130,7 +155,6 @@ class Action(models.Model):
         AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
     )
     description = models.TextField()
-    owners = models.ManyToManyField(Office, through="ActionOwner", related_name="actions")
     due_date = models.DateField(null=True, blank=True)
     due_meeting = models.ForeignKey(
         Meeting,
@@ -195,24 +219,73 @@ class Action(models.Model):
         today = today or timezone.localdate()
         return self.is_outstanding and self.due_date is not None and self.due_date < today
 
+    @property
+    def owners(self) -> list[ActionOwner]:
+        """The owners in the order the minutes give them (prefetched by ``with_owners``)."""
+        return list(self.ownerships.all())
+
+
+def owners_prefetch(lookup: str = "ownerships") -> Prefetch:
+    return Prefetch(
+        lookup,
+        queryset=ActionOwner.objects.select_related("office", "person__office").order_by(
+            "position", "pk"
+        ),
+    )
+
 
 class ActionOwner(models.Model):
-    """An office owning an action; the office cannot be deleted while it owns one."""
+    """One owner of an action, a person or an office, in the order the minutes name them;
+    neither can be deleted while it owns an action."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="ownerships")
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="ownerships")
+    office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.PROTECT, related_name="ownerships"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="ownerships"
+    )
+    position = models.PositiveIntegerField(default=0)
 
     objects = HistoryRecordingQuerySet.as_manager()
     # An owner added is a "+" record, an owner removed a "-" one.
     history = HistoricalRecords()
 
     class Meta:
+        ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["action", "office"], name="action_owner_once")
+            models.CheckConstraint(
+                condition=Q(office__isnull=True, person__isnull=False)
+                | Q(office__isnull=False, person__isnull=True),
+                name="action_owner_person_or_office",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "office"],
+                condition=Q(office__isnull=False),
+                name="action_owner_office_once",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "person"],
+                condition=Q(person__isnull=False),
+                name="action_owner_person_once",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.office} owns {self.action.reference}"
+        return f"{self.owner} owns {self.action.reference}"
+
+    @property
+    def owner(self) -> Person | Office:
+        return self.person if self.person_id else self.office
+
+    def written(self, style: str = OwnerStyle.RANK_INITIALS) -> str:
+        """The owner as minutes in ``style`` write them: "ACC RJ", "RJ", or an office's "CC"."""
+        return self.person.written(style) if self.person_id else self.office.abbreviation
+
+    @property
+    def described(self) -> str:
+        """What the written form stands for: the person's name and post, or the office's title."""
+        return self.person.described if self.person_id else self.office.title
 
 
 class ActionUpdateQuerySet(models.QuerySet):

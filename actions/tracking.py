@@ -92,7 +92,7 @@ def for_listing(queryset: QuerySet[Action], user) -> QuerySet[Action]:
     )
     return (
         queryset.select_related("origin_meeting", "origin_item", "due_meeting")
-        .prefetch_related("owners")
+        .with_owners()
         .annotate(acted_for=acted_for(user), last_update_at=Subquery(last_update))
         .order_by(
             "-acted_for",

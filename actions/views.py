@@ -47,7 +47,8 @@ def _visible_action(user, pk):
     actions = (
         Action.objects.visible_to(user)
         .select_related("origin_meeting", "origin_item", "due_meeting", "closed_by")
-        .prefetch_related("owners", timeline_updates(user))
+        .with_owners()
+        .prefetch_related(timeline_updates(user))
     )
     return get_object_or_404(actions, pk=pk)
 
@@ -169,7 +170,8 @@ def _review_list(meeting, user, extra_ids=()):
     return list(
         (Action.objects.filter(pk__in=listed) | extra)
         .select_related(*related)
-        .prefetch_related("owners", timeline_updates(user))
+        .with_owners()
+        .prefetch_related(timeline_updates(user))
         .order_by("origin_meeting__date", "origin_meeting__pk", "reference")
     )
 

@@ -488,9 +488,9 @@ class _Builder:
         Action.objects.bulk_create(actions, batch_size=BATCH_SIZE)
         ActionOwner.objects.bulk_create(
             [
-                ActionOwner(action=action, office=office)
+                ActionOwner(action=action, office=office, position=position)
                 for action, offices in zip(actions, owners, strict=True)
-                for office in offices
+                for position, office in enumerate(offices)
             ],
             batch_size=BATCH_SIZE,
         )

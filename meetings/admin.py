@@ -51,9 +51,10 @@ class OfficeAdmin(admin.ModelAdmin):
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "office", "email", "active"]
     list_filter = ["organisation", "active", "office"]
-    search_fields = ["name", "email"]
+    search_fields = ["name", "initials", "email"]
     list_select_related = ["office"]
     raw_id_fields = ["user"]
+    filter_horizontal = ["delegates"]
 
 
 @admin.register(Topic)

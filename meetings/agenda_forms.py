@@ -12,21 +12,23 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.forms.boundfield import BoundField
 
 from actions.arising import (
     DESCRIPTION_REQUIRED_MESSAGE,
     LATER_MEETING_MESSAGE,
-    OWNER_REQUIRED_MESSAGE,
     action_create,
     action_update_details,
     details_errors,
 )
-from actions.models import Action, ActionOwner
+from actions.models import Action
 from assurance.versioning import STALE_EDIT_MESSAGE, StaleEdit, VersionedFormMixin, check_version
 from meetings.agenda import AgendaChangeRefused, item_add, lock_editable_meeting
-from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Office, Topic
+from meetings.directory import NewPerson, people_create
+from meetings.forms import new_name_field, new_organisation_field
+from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Office, Person, Topic
+from meetings.owners import OWNERS_HELP, OwnerDirectory
 
 TEXT_HELP = (
     "Plain text. Leave a blank line between paragraphs, start a line with “- ” for a bullet "
@@ -251,16 +253,31 @@ class ActionArisingForm(forms.Form):
         help_text="What is to be done, as it will appear in the minutes.",
         error_messages={"required": DESCRIPTION_REQUIRED_MESSAGE},
     )
-    owners = forms.TypedMultipleChoiceField(
+    owners = forms.CharField(
         label="Owners",
-        coerce=int,
-        widget=CheckboxList,
-        help_text="The offices responsible. Choose one or more.",
-        error_messages={
-            "required": OWNER_REQUIRED_MESSAGE,
-            "invalid_choice": "Choose owners from the list",
-        },
+        required=False,
+        max_length=500,
+        help_text=OWNERS_HELP,
+        error_messages={"max_length": "Write the owners in 500 characters or fewer"},
     )
+    # Someone the minutes name as an owner who is not in the directory yet: added when the
+    # item is saved, so no second page or second save is needed.
+    new_owner_name = new_name_field("Name")
+    new_owner_initials = forms.CharField(
+        label="Initials",
+        required=False,
+        max_length=20,
+        help_text="As the minutes write them, such as RHL",
+        error_messages={"max_length": "The initials must be 20 characters or fewer"},
+    )
+    new_owner_rank = forms.CharField(
+        label="Rank or title (optional)",
+        required=False,
+        max_length=100,
+        help_text="Such as ACC or Director",
+        error_messages={"max_length": "The rank or title must be 100 characters or fewer"},
+    )
+    new_owner_organisation = new_organisation_field("Organisation")
     due_date = forms.DateField(
         label="Due date",
         required=False,
@@ -277,12 +294,12 @@ class ActionArisingForm(forms.Form):
         error_messages={"invalid_choice": LATER_MEETING_MESSAGE},
     )
 
-    def __init__(self, *args, meeting, offices, later_meetings, actions, **kwargs):
+    def __init__(self, *args, meeting, owner_directory, later_meetings, actions, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        self.offices = {office.pk: office for office in offices}
+        self.owner_directory = owner_directory
         self.later_meetings = {later.pk: later for later in later_meetings}
-        self.fields["owners"].choices = [(office.pk, office_label(office)) for office in offices]
+        self.fields["owners"].widget.attrs["list"] = OWNER_SUGGESTIONS_ID
         self.fields["due_meeting"].choices = [("", "No particular meeting")] + [
             (later.pk, str(later)) for later in later_meetings
         ]
@@ -295,7 +312,11 @@ class ActionArisingForm(forms.Form):
         action_pk = parse_id(action_id)
         self.action = actions.get(action_pk) if action_pk is not None else None
         self.unknown_action = bool(action_id) and self.action is None
-        self.initial = action_initial(self.action) if self.action else {}
+        self.initial = (
+            action_initial(self.action, owner_directory, meeting.series.owner_style)
+            if self.action
+            else {}
+        )
 
     def has_changed(self) -> bool:
         # The hidden id and version say which record the row is, not what the user changed.
@@ -314,7 +335,7 @@ class ActionArisingForm(forms.Form):
                 "This action is no longer one of this item's actions. Open the item again to "
                 "see its actions as they are now."
             )
-        cleaned["owners"] = [self.offices[pk] for pk in cleaned.get("owners") or []]
+        cleaned["owners"] = self._owners(cleaned)
         cleaned["due_meeting"] = self.later_meetings.get(cleaned.get("due_meeting"))
         errors = details_errors(
             meeting=self.meeting,
@@ -328,14 +349,55 @@ class ActionArisingForm(forms.Form):
                 self.add_error(name, message)
         return cleaned
 
+    def _owners(self, cleaned) -> list:
+        """The owners typed, read against the directory, with the new owner if one is typed
+        in; the reasons any cannot be placed are added to the form."""
+        name = cleaned.get("new_owner_name", "")
+        new_owner = None
+        if name:
+            known = self.owner_directory.by_writing.get(" ".join(name.split()).casefold())
+            if known and any(person.name.casefold() == name.casefold() for person in known):
+                self.add_error(
+                    "new_owner_name",
+                    f"{name} is already in the directory: write them in the owners instead",
+                )
+            elif not cleaned.get("new_owner_organisation"):
+                self.add_error("new_owner_organisation", f"Choose the organisation {name} is from")
+            else:
+                new_owner = NewPerson(
+                    name,
+                    cleaned["new_owner_organisation"],
+                    cleaned.get("new_owner_initials", ""),
+                    cleaned.get("new_owner_rank", ""),
+                )
+        elif any(cleaned.get(f"new_owner_{part}") for part in ("initials", "rank")):
+            self.add_error("new_owner_name", "Enter the new owner's name")
+        read = self.owner_directory.read(cleaned.get("owners") or "", new_owner)
+        for error in read.errors:
+            self.add_error("owners", error)
+        return read.owners if not read.errors else []
 
-def action_initial(action: Action) -> dict:
-    """What an action's row shows before it is changed (owners from prefetched ownerships)."""
+    @property
+    def is_new_owner_open(self) -> bool:
+        """Whether the new owner's fields hold anything, so the page shows them open."""
+        return any(
+            self[name].value() or self[name].errors
+            for name in ("new_owner_name", "new_owner_initials", "new_owner_rank")
+        ) or bool(self["new_owner_organisation"].errors)
+
+
+# The page's one list of what may be typed as an owner (a <datalist>), shared by every row.
+OWNER_SUGGESTIONS_ID = "owner-suggestions"
+
+
+def action_initial(action: Action, owner_directory: OwnerDirectory, owner_style: str) -> dict:
+    """What an action's row shows before it is changed (owners from prefetched ownerships),
+    its owners written the series' way, unless that would be ambiguous."""
     return {
         "action_id": action.pk,
         "version": action.version,
         "description": action.description,
-        "owners": [ownership.office_id for ownership in action.ownerships.all()],
+        "owners": owner_directory.write([row.owner for row in action.owners], owner_style),
         "due_date": action.due_date,
         "due_meeting": action.due_meeting_id,
     }
@@ -362,15 +424,19 @@ class BaseActionFormSet(forms.BaseFormSet):
 
     def __init__(self, *args, meeting, actions, later_meetings, **kwargs):
         self.actions = {action.pk: action for action in actions}
+        self.owner_directory = owner_directory = OwnerDirectory()
         # Limits per item: its own actions plus the new rows one save may carry.
         self.max_num = self.absolute_max = len(self.actions) + MAX_NEW_ACTION_ROWS
         self.form_kwargs_common = {
             "meeting": meeting,
-            "offices": list(Office.objects.all()),
+            "owner_directory": owner_directory,
             "later_meetings": list(later_meetings),
             "actions": self.actions,
         }
-        kwargs.setdefault("initial", [action_initial(action) for action in actions])
+        style = meeting.series.owner_style
+        kwargs.setdefault(
+            "initial", [action_initial(action, owner_directory, style) for action in actions]
+        )
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
@@ -424,6 +490,22 @@ class Section:
     number: int | None = None
     spare: bool = False
     template: bool = False
+    # An action row's fields for an owner new to the directory, shown after its owners.
+    new_owner: list[BoundField] = field(default_factory=list)
+    new_owner_open: bool = False
+
+
+def _action_section(row: ActionArisingForm, legend: str, **options) -> Section:
+    fields = row.visible_fields()
+    return Section(
+        legend,
+        [bound for bound in fields if not bound.name.startswith("new_owner_")],
+        hidden=list(row.hidden_fields()),
+        action_row=True,
+        new_owner=[bound for bound in fields if bound.name.startswith("new_owner_")],
+        new_owner_open=row.is_bound and row.is_new_owner_open,
+        **options,
+    )
 
 
 ITEM_SECTIONS = [
@@ -489,11 +571,7 @@ class ItemEditor:
         self.form = AgendaItemForm(data, instance=instance)
         actions = []
         if item is not None:
-            actions = list(
-                item.actions.select_related("due_meeting").prefetch_related(
-                    Prefetch("ownerships", queryset=ActionOwner.objects.order_by("pk"))
-                )
-            )
+            actions = list(item.actions.select_related("due_meeting").with_owners())
         self.formset = ActionFormSet(
             data,
             prefix="actions",
@@ -524,27 +602,17 @@ class ItemEditor:
                 new_rows += 1
                 legend, number = f"{row.legend} {new_rows}", new_rows
             sections.append(
-                Section(
+                _action_section(
+                    row,
                     legend,
-                    list(row.visible_fields()),
-                    hidden=list(row.hidden_fields()),
                     errors=list(row.non_field_errors()),
                     first_action=index == 0,
-                    action_row=True,
                     number=number,
                     spare=index in spare,
                 )
             )
         empty = self.formset.empty_form
-        sections.append(
-            Section(
-                empty.legend,
-                list(empty.visible_fields()),
-                hidden=list(empty.hidden_fields()),
-                action_row=True,
-                template=True,
-            )
-        )
+        sections.append(_action_section(empty, empty.legend, template=True))
         return sections
 
     def save(self) -> AgendaItem | None:
@@ -562,8 +630,13 @@ class ItemEditor:
                 if stale:
                     raise StaleEdit
                 item = self._save_item()
+                # Anyone new named as an owner joins the directory once, however many rows
+                # name them.
+                new_people = people_create(
+                    owner for row in rows for owner in row.cleaned_data["owners"]
+                )
                 for row in rows:
-                    self._save_row(row, item)
+                    self._save_row(row, item, new_people)
                 return item
         except StaleEdit:
             for thing in stale:
@@ -614,11 +687,16 @@ class ItemEditor:
         self.form.save_m2m()
         return item
 
-    def _save_row(self, row: ActionArisingForm, item: AgendaItem) -> None:
+    def _save_row(
+        self, row: ActionArisingForm, item: AgendaItem, new_people: dict[str, Person]
+    ) -> None:
         details = {
-            name: row.cleaned_data[name]
-            for name in ("description", "owners", "due_date", "due_meeting")
+            name: row.cleaned_data[name] for name in ("description", "due_date", "due_meeting")
         }
+        details["owners"] = [
+            new_people[owner.key] if isinstance(owner, NewPerson) else owner
+            for owner in row.cleaned_data["owners"]
+        ]
         if row.action is None:
             action_create(item=item, user=self.user, **details)
         else:

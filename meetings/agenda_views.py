@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from assurance import roles
 from assurance.permissions import role_required
 from meetings import agenda as builder
-from meetings.agenda_forms import ItemEditor, parse_id
+from meetings.agenda_forms import OWNER_SUGGESTIONS_ID, ItemEditor, parse_id
 from meetings.models import AgendaItem, Meeting
 from meetings.numbering import number_items, ordered_tree
 
@@ -140,6 +140,8 @@ def _item_page(request, meeting, editor, *, heading, item=None):
             "formset": editor.formset,
             "sections": editor.sections(),
             "summary": editor.summary,
+            "owner_suggestions": editor.formset.owner_directory.suggestions(),
+            "owner_suggestions_id": OWNER_SUGGESTIONS_ID,
         },
     )
 

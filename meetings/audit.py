@@ -249,7 +249,8 @@ def _record_label(model, record) -> str:
     if model is AgendaItem:
         return f"Agenda item “{record.title}”"
     if model is ActionOwner:
-        return f"Owner {_shown(record, ActionOwner._meta.get_field('office'))}"
+        owner = "person" if record.person_id else "office"
+        return f"Owner {_shown(record, ActionOwner._meta.get_field(owner))}"
     if model is Action:
         return f"Action {record.reference}"
     return str(model._meta.verbose_name).capitalize()

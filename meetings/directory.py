@@ -5,6 +5,8 @@ office is kept."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -63,3 +65,38 @@ def person_save(*, form) -> Person | None:
         return None
     person.refresh_from_db(fields=["office"])
     return person
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """Someone typed into a form (as chair, attendee or owner) to be added to the directory
+    when the form is saved."""
+
+    name: str
+    organisation: str
+    initials: str = ""
+    rank: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.name.casefold()
+
+
+def people_create(people: Iterable[object]) -> dict[str, Person]:
+    """Add the ``NewPerson``s among ``people`` to the directory, once per name (matched
+    regardless of case) however often a form names them, each with the first initials and
+    rank given; returned by ``NewPerson.key``. Anything else in ``people`` is passed over."""
+    wanted: dict[str, NewPerson] = {}
+    for person in people:
+        if not isinstance(person, NewPerson):
+            continue
+        earlier = wanted.setdefault(person.key, person)
+        wanted[person.key] = replace(
+            earlier, initials=earlier.initials or person.initials, rank=earlier.rank or person.rank
+        )
+    return {
+        key: Person.objects.create(
+            name=new.name, organisation=new.organisation, initials=new.initials, rank=new.rank
+        )
+        for key, new in wanted.items()
+    }

@@ -201,7 +201,7 @@ def discussed_items(user, subject: Subject, value) -> list[DiscussedItem]:
 
     A fixed number of queries however many meetings and items there are.
     """
-    actions = Action.objects.visible_to(user).prefetch_related("owners").order_by("reference")
+    actions = Action.objects.visible_to(user).with_owners().order_by("reference")
     items = list(
         AgendaItem.objects.filter(
             meeting__in=Meeting.objects.visible_to(user), **{subject.related_name: value}

@@ -19,6 +19,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 
 from assurance.versioning import STALE_EDIT_MESSAGE, VersionedFormMixin
+from meetings.directory import NewPerson
 from meetings.models import (
     AttendanceStatus,
     Meeting,
@@ -158,19 +159,6 @@ def new_organisation_field(label: str) -> forms.ChoiceField:
         choices=[("", "Choose (new person only)")] + Organisation.choices,
         error_messages={"invalid_choice": "Choose an organisation from the list"},
     )
-
-
-@dataclass(frozen=True)
-class NewPerson:
-    """Someone typed in to be added to the directory when the meeting is saved."""
-
-    name: str
-    organisation: str
-    initials: str = ""
-
-    @property
-    def key(self) -> str:
-        return self.name.casefold()
 
 
 # The people chosen on the meeting form itself: field, label, the role in messages.

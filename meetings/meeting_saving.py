@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from assurance.versioning import check_version
-from meetings.forms import BaseAttendanceFormSet, MeetingForm, NewPerson
+from meetings.directory import NewPerson, people_create
+from meetings.forms import BaseAttendanceFormSet, MeetingForm
 from meetings.models import Attendance, Meeting, Person
 
 
@@ -19,7 +20,7 @@ def meeting_save(*, form: MeetingForm, formset: BaseAttendanceFormSet) -> Meetin
     check_version(meeting, form.cleaned_data.get("version"))
     chosen = form.new_people()
     rows = formset.rows()
-    created = _people_create([*chosen.values(), *(p for p, *_ in rows)])
+    created = people_create([*chosen.values(), *(p for p, *_ in rows)])
     meeting = form.save(commit=False)
     for field, new_person in chosen.items():
         setattr(meeting, field, created[new_person.key])
@@ -33,24 +34,6 @@ def meeting_save(*, form: MeetingForm, formset: BaseAttendanceFormSet) -> Meetin
         ],
     )
     return meeting
-
-
-def _people_create(people: list[Person | NewPerson]) -> dict[str, Person]:
-    """Add the new people to the directory, one per name (matched regardless of case), with
-    the first initials given for them; by name, casefolded."""
-    wanted: dict[str, NewPerson] = {}
-    for person in people:
-        if not isinstance(person, NewPerson):
-            continue
-        earlier = wanted.setdefault(person.key, person)
-        if person.initials and not earlier.initials:
-            wanted[person.key] = NewPerson(earlier.name, earlier.organisation, person.initials)
-    return {
-        key: Person.objects.create(
-            name=new.name, organisation=new.organisation, initials=new.initials
-        )
-        for key, new in wanted.items()
-    }
 
 
 def _attendance_save(meeting: Meeting, wanted: list[tuple[Person, str, str]]) -> None:

@@ -79,16 +79,17 @@ def _minute_taker(meeting: Meeting) -> str:
     return f"{person.name}{office}, {person.get_organisation_display()}"
 
 
-def _action_data(action: Action) -> dict:
-    """An action as the minutes print it, with its status at the meeting (``status_on``)."""
+def _action_data(action: Action, owner_style: str) -> dict:
+    """An action as the minutes print it, with its status at the meeting (``status_on``) and
+    its owners written as the series writes them."""
     due_meeting = action.due_meeting
     return {
         "id": action.pk,
         "reference": action.reference,
         "description": action.description,
         "owners": [
-            {"abbreviation": office.abbreviation, "title": office.title}
-            for office in action.owners.all()
+            {"abbreviation": owner.written(owner_style), "title": owner.described}
+            for owner in action.owners
         ],
         "due_date_iso": action.due_date.isoformat() if action.due_date else "",
         "due_date": _day(action.due_date) if action.due_date else "",
@@ -108,11 +109,7 @@ def _action_data(action: Action) -> dict:
 
 
 def _actions(meeting: Meeting) -> QuerySet[Action]:
-    return (
-        Action.objects.with_status_on(meeting.date)
-        .select_related("due_meeting")
-        .prefetch_related("owners")
-    )
+    return Action.objects.with_status_on(meeting.date).select_related("due_meeting").with_owners()
 
 
 def _items(meeting: Meeting) -> list[dict]:
@@ -153,7 +150,10 @@ def _items(meeting: Meeting) -> list[dict]:
                 "assurance_statement": item.assurance_statement,
                 "decision": item.decision,
                 "labelled": sum(1 for text in written if text.strip()) > 1,
-                "actions": [_action_data(action) for action in item.actions.all()],
+                "actions": [
+                    _action_data(action, meeting.series.owner_style)
+                    for action in item.actions.all()
+                ],
             }
         )
     return records
@@ -188,9 +188,8 @@ def _outstanding(meeting: Meeting) -> list[dict]:
         reviewed_actions(meeting)
         .with_status_on(meeting.date)
         .select_related("origin_meeting__series", "origin_item", "due_meeting")
-        .prefetch_related(
-            "owners", Prefetch("updates", queryset=updates_here, to_attr="updates_at_meeting")
-        )
+        .with_owners()
+        .prefetch_related(Prefetch("updates", queryset=updates_here, to_attr="updates_at_meeting"))
         .order_by("origin_meeting__date", "origin_meeting__pk", "reference")
     )
     # Origin items are numbered within their own meeting's agenda, all in one query.
@@ -208,7 +207,7 @@ def _outstanding(meeting: Meeting) -> list[dict]:
             },
         )
         group["actions"].append(
-            _action_data(action)
+            _action_data(action, meeting.series.owner_style)
             | {
                 "origin_item_id": action.origin_item_id,
                 "origin_number": numbers.get(action.origin_item_id, ""),

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from assurance import roles
 from assurance.caching import content_changed
-from meetings.numbering import MAX_DEPTH, ReferenceStyle, number_items
+from meetings.numbering import MAX_DEPTH, OwnerStyle, ReferenceStyle, number_items
 
 
 class HistoryRecordingQuerySet(models.QuerySet):
@@ -110,6 +110,13 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    delegates = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="acts_for_people",
+        help_text="Force users who act for this person, such as their staff officer: they may "
+        "report progress on the actions the person owns.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -118,6 +125,21 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    def written(self, style: str = OwnerStyle.RANK_INITIALS) -> str:
+        """The person as minutes in ``style`` write them: "RJ", or "ACC RJ" where they have a
+        rank; the name where they have no initials."""
+        short = self.initials or self.name
+        if style == OwnerStyle.RANK_INITIALS and self.rank and self.initials:
+            return f"{self.rank} {short}"
+        return short
+
+    @property
+    def described(self) -> str:
+        """Who the person is, for a hover and a list of abbreviations: "Rachel Jones, Assistant
+        Chief Constable"."""
+        post = self.office.title if self.office_id else self.rank
+        return f"{self.name}, {post}" if post else self.name
 
 
 class OfficeHolding(models.Model):
@@ -195,6 +217,12 @@ class Series(models.Model):
         default=ReferenceStyle.DERIVED,
         help_text="How its minutes number agenda items.",
     )
+    owner_style = models.CharField(
+        max_length=20,
+        choices=OwnerStyle.choices,
+        default=OwnerStyle.RANK_INITIALS,
+        help_text="How its minutes write the people who own actions.",
+    )
     active = models.BooleanField(
         default=True, help_text="Only active series are offered for new meetings."
     )
@@ -209,6 +237,7 @@ class Series(models.Model):
         verbose_name_plural = "series"
         constraints = [
             choices_check("reference_style", ReferenceStyle, "series_reference_style_valid"),
+            choices_check("owner_style", OwnerStyle, "series_owner_style_valid"),
             models.UniqueConstraint(
                 fields=["reference_code"],
                 condition=~Q(reference_code=""),

@@ -22,6 +22,14 @@ class ReferenceStyle(models.TextChoices):
     BOTH = "both", "The number, with the board's own reference beside it"
 
 
+class OwnerStyle(models.TextChoices):
+    """How a series' minutes write the people who own actions; offices are always written by
+    their abbreviation ("CC")."""
+
+    INITIALS = "initials", 'Initials ("RJ")'
+    RANK_INITIALS = "rank_initials", 'Rank or title and initials ("ACC RJ")'
+
+
 class NumberedNode(Protocol):
     pk: int
     parent_id: int | None

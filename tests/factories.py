@@ -157,11 +157,14 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def owners(self, create, extracted, **kwargs):
-        """ActionFactory(owners=[office, …]); by default one force office."""
+        """ActionFactory(owners=[office or person, …]), in that order; by default one force
+        office."""
         if not create:
             return
-        for office in extracted or [OfficeFactory(abbreviation="CC", title="Chief Constable")]:
-            ActionOwner.objects.create(action=self, office=office)
+        owners = extracted or [OfficeFactory(abbreviation="CC", title="Chief Constable")]
+        for position, owner in enumerate(owners):
+            kind = "person" if isinstance(owner, Person) else "office"
+            ActionOwner.objects.create(action=self, position=position, **{kind: owner})
 
 
 class ActionOwnerFactory(factory.django.DjangoModelFactory):
@@ -187,3 +190,10 @@ class ActionUpdateFactory(factory.django.DjangoModelFactory):
     )
     status_before = factory.SelfAttribute("action.status")
     status_after = factory.SelfAttribute("action.status")
+
+
+def written_owners(owners) -> str:
+    """Owners (offices or people) as the item form's owners field takes them: "ACC RJ / CC"."""
+    return " / ".join(
+        owner.written() if isinstance(owner, Person) else owner.abbreviation for owner in owners
+    )

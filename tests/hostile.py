@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from tests.factories import default_series
+from tests.factories import default_series, written_owners
 
 PAYLOADS: list[str] = [
     # Script tags
@@ -275,7 +275,7 @@ def item_edit_data(item, actions=(), **fields) -> dict:
             "action_id": str(action.pk),
             "version": str(action.version),
             "description": action.description,
-            "owners": [str(pk) for pk in action.ownerships.values_list("office_id", flat=True)],
+            "owners": written_owners(row.owner for row in action.owners),
             "due_date": action.due_date.isoformat() if action.due_date else "",
             "due_meeting": str(action.due_meeting_id or ""),
         }

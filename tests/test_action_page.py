@@ -143,7 +143,7 @@ def test_the_page_shows_the_origin_owners_due_point_and_status(client, officer):
     cc = OfficeFactory(abbreviation="CC", title="Chief Constable")
     action = ActionFactory(
         origin_item=item,
-        owners=[pcc, cc],
+        owners=[cc, pcc],
         description="Update on response times at HTA in 3 months.",
         due_date=datetime.date(2023, 2, 28),
     )

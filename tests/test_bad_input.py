@@ -35,6 +35,7 @@ from tests.factories import (
     PersonFactory,
     TopicFactory,
     UserFactory,
+    written_owners,
 )
 from tests.hostile import item_edit_data, item_form_data, meeting_edit_data, meeting_form_data
 from tests.pages import page_text
@@ -290,7 +291,7 @@ def test_bad_item_fields_are_refused_on_an_existing_item(officer_client, item):
 
 
 def action_row(owners, **fields):
-    row = {"description": "Report back on 101 calls.", "owners": [str(o.pk) for o in owners]}
+    row = {"description": "Report back on 101 calls.", "owners": written_owners(owners)}
     return row | fields
 
 
@@ -305,8 +306,8 @@ def action_row(owners, **fields):
         ),
         ({"due_meeting": "999999"}, "Choose a meeting later than this one"),
         ({"due_meeting": "abc"}, "Choose a meeting later than this one"),
-        ({"owners": ["999999"]}, "Choose owners from the list"),
-        ({"owners": []}, "Choose at least one owner"),
+        ({"owners": "XQZ"}, "No office or person in the directory is written “XQZ”"),
+        ({"owners": ""}, "Enter at least one owner"),
         ({"description": "   "}, "Enter what is to be done"),
     ],
 )

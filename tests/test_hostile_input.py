@@ -104,7 +104,7 @@ class HostileWorld:
         )
 
         # The item form with an action arising, then a withheld item with its reason.
-        owners = [str(self.office.pk)]
+        owners = self.office.abbreviation
         data = item_form_data(
             title=mark("item title"),
             lead_office=str(self.office.pk),
@@ -269,7 +269,7 @@ def check_the_item_form_redisplays_the_payload_inert_when_it_has_errors(world):
         title=marked(world.payload, "retyped title"),
         minutes=marked(world.payload, "retyped minutes"),
         assurance_level="made_up",
-        actions=[{"description": marked(world.payload, "retyped action"), "owners": []}],
+        actions=[{"description": marked(world.payload, "retyped action"), "owners": ""}],
     )
     response = world.client.post(reverse("meetings:item_create", args=[world.meeting.pk]), data)
     assert response.status_code == 200

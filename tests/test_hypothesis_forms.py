@@ -250,7 +250,9 @@ def item_posts(draw, world):
                     "action_id": st.one_of(st.just(""), one_of_ids(action_ids)),
                     "version": st.sampled_from(["", "1", "2", "abc"]),
                     "description": text,
-                    "owners": maybe_list(one_of_ids(offices)),
+                    "owners": st.one_of(
+                        st.sampled_from([office.abbreviation for office in offices]), text
+                    ),
                     "due_date": dates,
                     "due_meeting": st.one_of(st.just(""), one_of_ids(meetings)),
                 }

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from actions.arising import OWNER_REQUIRED_MESSAGE
 from actions.models import Action, ActionUpdate, Status
 from meetings.models import AgendaItem, Meeting
 from tests.factories import (
@@ -17,6 +18,7 @@ from tests.factories import (
     MeetingFactory,
     OfficeFactory,
     TopicFactory,
+    written_owners,
 )
 from tests.pages import page_text
 
@@ -67,7 +69,7 @@ def item_form_data(*, version=None, actions=(), **fields):
         data[prefix + "action_id"] = str(action.pk) if action else ""
         data[prefix + "version"] = str(row.get("version", action.version if action else ""))
         data[prefix + "description"] = row.get("description", "")
-        data[prefix + "owners"] = [str(office.pk) for office in row.get("owners", [])]
+        data[prefix + "owners"] = written_owners(row.get("owners", []))
         due_date = row.get("due_date")
         data[prefix + "due_date"] = due_date.isoformat() if due_date else ""
         due_meeting = row.get("due_meeting")
@@ -81,7 +83,7 @@ def existing_row(action, **changes):
         "action": action,
         "version": action.version,
         "description": action.description,
-        "owners": list(action.owners.all()),
+        "owners": [owner.owner for owner in action.owners],
         "due_date": action.due_date,
         "due_meeting": action.due_meeting,
     }
@@ -106,10 +108,11 @@ def error_summary_links(response):
     return re.findall(r'<li><a href="#([^"]*)">([^<]*)</a></li>', match.group(0))
 
 
-def checked_values(response, name):
-    """The values of the ticked checkboxes called ``name``."""
-    inputs = re.findall(rf'<input type="checkbox" name="{name}"[^>]*>', response.content.decode())
-    return [re.search(r'value="([^"]*)"', tag).group(1) for tag in inputs if " checked" in tag]
+def typed_value(response, name):
+    """The value the text input called ``name`` shows."""
+    tag = re.search(rf'<input type="text" name="{name}"[^>]*>', response.content.decode())
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return value.group(1) if value else ""
 
 
 def page_title(response):
@@ -263,7 +266,7 @@ def test_a_new_action_gets_the_next_reference_and_its_owners(signed_in, meeting,
         item,
         Status.OPEN,
     )
-    assert [office.abbreviation for office in action.owners.all()] == ["PCC", "CC"]
+    assert [owner.written() for owner in action.owners] == ["PCC", "CC"]
     assert action.due_date == datetime.date(2023, 2, 28)
     assert not action.updates.exists()
 
@@ -297,8 +300,8 @@ def test_an_action_without_an_owner_is_refused(signed_in, meeting):
     )
     response = signed_in.post(edit_url(item), data)
     assert response.status_code == 200
-    assert ("id_actions-0-owners_0", "Choose at least one owner") in error_summary_links(response)
-    assert 'id="id_actions-0-owners_0-error"' in response.content.decode()
+    assert ("id_actions-0-owners", OWNER_REQUIRED_MESSAGE) in error_summary_links(response)
+    assert 'id="id_actions-0-owners-error"' in response.content.decode()
     assert "Share the IOM data with the PCC.</textarea>" in response.content.decode()
     assert page_title(response).startswith("Error: ")
     assert not Action.objects.exists()
@@ -324,7 +327,7 @@ def test_an_action_due_before_the_meeting_is_refused(signed_in, meeting, offices
     ) in error_summary_links(response)
     body = response.content.decode()
     assert 'value="2022-11-01"' in body  # what was typed is kept
-    assert checked_values(response, "actions-0-owners") == [str(offices["CC"].pk)]
+    assert typed_value(response, "actions-0-owners") == "CC"
     assert not Action.objects.exists()
 
 
@@ -363,7 +366,7 @@ def test_errors_in_the_item_and_an_action_are_summarised_together_in_page_order(
     response = signed_in.post(edit_url(item), data)
     assert error_summary_links(response) == [
         ("id_title", "Enter a title for the item"),
-        ("id_actions-0-owners_0", "Choose at least one owner"),
+        ("id_actions-0-owners", OWNER_REQUIRED_MESSAGE),
     ]
 
 
@@ -387,7 +390,7 @@ def test_changing_owners_writes_one_update_saying_what_changed(
     assert update.status_before == update.status_after == Status.IN_PROGRESS
     action.refresh_from_db()
     assert action.status == Status.IN_PROGRESS  # the item form never changes status
-    assert [office.abbreviation for office in action.owners.all()] == ["CC", "DCC"]
+    assert [owner.written() for owner in action.owners] == ["CC", "DCC"]
     assert action.version == 2
 
 
@@ -502,7 +505,7 @@ def test_a_stale_action_row_is_refused(signed_in, meeting, offices):
     links = error_summary_links(response)
     assert links[0][0] == "id_actions-0-description"
     assert links[0][1].startswith("Someone else saved a change to this action")
-    assert [office.abbreviation for office in action.owners.all()] == ["CC"]
+    assert [owner.written() for owner in action.owners] == ["CC"]
     item.refresh_from_db()
     assert item.title != "Edited title"
     assert not ActionUpdate.objects.exists()
@@ -710,14 +713,14 @@ def test_one_invalid_row_among_three_keeps_everything_typed_and_saves_nothing(
     assert response.status_code == 200
     assert not Action.objects.exists()
     links = error_summary_links(response)
-    assert ("id_actions-1-owners_0", "Choose at least one owner") in links
+    assert ("id_actions-1-owners", OWNER_REQUIRED_MESSAGE) in links
     assert any(href == "id_actions-3-description" for href, _ in links)
     body = response.content.decode()
     for text in ("First, fine.", "Second, with no owner.", "Third, fine."):
         assert f"{text}</textarea>" in body
-    assert checked_values(response, "actions-0-owners") == [str(offices["CC"].pk)]
-    assert checked_values(response, "actions-2-owners") == [str(offices["PCC"].pk)]
-    assert checked_values(response, "actions-3-owners") == [str(offices["DCC"].pk)]
+    assert typed_value(response, "actions-0-owners") == "CC"
+    assert typed_value(response, "actions-2-owners") == "PCC"
+    assert typed_value(response, "actions-3-owners") == "DCC"
     assert "data-spare-row" not in body  # every row typed in stays in view
 
 

@@ -74,7 +74,7 @@ def test_the_topic_page_lists_items_across_meetings_oldest_first_with_their_acti
         origin_item=later,
         reference="2022-11-05",
         description="Report 101 answer times monthly.",
-        owners=[pcc, cc],
+        owners=[cc, pcc],
         status="in_progress",
     )
     ActionFactory(origin_item=earlier, reference="2018-05-04", status="closed")

@@ -80,8 +80,8 @@ def test_an_officer_adds_three_actions_and_saves_once(page, live_server, officer
         ("2022-11-03", texts[2]),
     ]
     assert saved[2].due_date == datetime.date(2023, 2, 28)
-    assert [o.abbreviation for o in saved[1].owners.all()] == ["DCC"]
-    assert [o.abbreviation for o in saved[2].owners.all()] == ["CC"]
+    assert [o.written() for o in saved[1].owners] == ["DCC"]
+    assert [o.written() for o in saved[2].owners] == ["CC"]
 
 
 def test_errors_in_added_rows_are_summarised_and_what_was_typed_is_kept(
