@@ -7,8 +7,10 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from assurance import roles
 from meetings.directory import holding_starts_too_early_message
 from meetings.models import Office, OfficeHolding, Person
 
@@ -22,6 +24,24 @@ def office_label(office: Office) -> str:
 class OfficeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return office_label(obj)
+
+
+class DelegatesField(forms.ModelMultipleChoiceField):
+    """The force users who act for a person or an office: they report progress on the actions
+    it owns (``actions.models.acts_for``)."""
+
+    def __init__(self, **kwargs):
+        users = get_user_model().objects.filter(groups__name=roles.FORCE, is_active=True)
+        super().__init__(
+            queryset=users.order_by("username"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"invalid_choice": "Choose force users from the list"},
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
 
 
 class PersonForm(forms.ModelForm):
@@ -48,9 +68,15 @@ class PersonForm(forms.ModelForm):
         },
     )
 
+    delegates = DelegatesField(
+        label="Force users who act for them (optional)",
+        help_text="Such as their staff officer: they may report progress on the actions this "
+        "person owns.",
+    )
+
     class Meta:
         model = Person
-        fields = ["name", "initials", "rank", "organisation", "email", "active"]
+        fields = ["name", "initials", "rank", "organisation", "email", "active", "delegates"]
         labels = {
             "initials": "Initials (optional)",
             "rank": "Rank or title (optional)",
@@ -91,6 +117,7 @@ class PersonForm(forms.ModelForm):
             "email",
             Row(Column("office", css_class="col-md-8"), Column("since", css_class="col-md-4")),
             "active",
+            "delegates",
         )
 
     def office_changes(self) -> bool:
@@ -137,9 +164,15 @@ class OfficeForm(forms.ModelForm):
         },
     )
 
+    delegates = DelegatesField(
+        label="Force users who act for this office (optional)",
+        help_text="They may report progress on the actions the office owns, and on those of "
+        "the person who holds it.",
+    )
+
     class Meta:
         model = Office
-        fields = ["title", "abbreviation", "organisation", "position"]
+        fields = ["title", "abbreviation", "organisation", "position", "delegates"]
         help_texts = {
             "title": "As minutes name the post, such as “Chief Constable”, “Treasurer” or "
             "“Superintendent, Herefordshire”.",
@@ -175,6 +208,7 @@ class OfficeForm(forms.ModelForm):
                 Column("organisation", css_class="col-md-6"),
                 Column("position", css_class="col-sm-6 col-md-4"),
             ),
+            "delegates",
         )
 
     def clean_abbreviation(self):

@@ -593,6 +593,7 @@ class SeriesForm(VersionedFormMixin, forms.ModelForm):
             "reference_code",
             "minutes_label",
             "reference_style",
+            "owner_style",
             "description",
             "active",
             "position",
@@ -601,6 +602,7 @@ class SeriesForm(VersionedFormMixin, forms.ModelForm):
             "reference_code": "Reference code (optional)",
             "minutes_label": "Label above its minutes (optional)",
             "reference_style": "How its minutes number agenda items",
+            "owner_style": "How its minutes write the people who own actions",
             "description": "Description (optional)",
             "active": "Active: new meetings may be put in this series",
         }
@@ -615,12 +617,15 @@ class SeriesForm(VersionedFormMixin, forms.ModelForm):
             "Assurance Meeting”. Leave blank to print the name.",
             "reference_style": "Some boards give items references of their own, such as "
             "“Ref 03/18/01/2022”, entered on each item. Items without one show their number.",
+            "owner_style": "Offices are always written by their abbreviation, such as CC. Full "
+            "names show on hover and in the PDF's list of abbreviations.",
             "active": "Untick when the series stops meeting: its meetings are kept, but new "
             "meetings cannot be put in it.",
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "reference_style": forms.RadioSelect,
+            "owner_style": forms.RadioSelect,
         }
         error_messages = {
             "reference_style": {
@@ -628,6 +633,9 @@ class SeriesForm(VersionedFormMixin, forms.ModelForm):
                 "invalid_choice": (
                     "Choose how the series' minutes number agenda items from the list"
                 ),
+            },
+            "owner_style": {
+                "invalid_choice": "Choose how the series' minutes write owners from the list",
             },
             "name": {
                 "required": "Enter the name of the series",
@@ -647,6 +655,7 @@ class SeriesForm(VersionedFormMixin, forms.ModelForm):
         self.fields["version"].error_messages["invalid"] = STALE_EDIT_MESSAGE.format(thing="series")
         # The radios always send one choice; a post without any keeps the series' style.
         self.fields["reference_style"].required = False
+        self.fields["owner_style"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -657,6 +666,7 @@ class SeriesForm(VersionedFormMixin, forms.ModelForm):
             ),
             "minutes_label",
             "reference_style",
+            "owner_style",
             "description",
             Row(Column("position", css_class="col-sm-6 col-md-4")),
             "active",
@@ -665,6 +675,9 @@ class SeriesForm(VersionedFormMixin, forms.ModelForm):
 
     def clean_reference_style(self):
         return self.cleaned_data["reference_style"] or self.instance.reference_style
+
+    def clean_owner_style(self):
+        return self.cleaned_data["owner_style"] or self.instance.owner_style
 
     def clean_position(self):
         position = self.cleaned_data["position"]

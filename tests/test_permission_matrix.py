@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from assurance import roles
-from meetings.models import Meeting
+from meetings.models import Meeting, Person
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -80,6 +80,30 @@ MATRIX = [
         data={"status-transition": "start", "status-expected_status": "open"},
     ),
     row("actions:note", "post", ["action"], LOGIN, 302, 302, 302, 403, data={"note-note": "Done."}),
+    # An action a person owns: force_own is that person's delegate (their staff officer).
+    row("actions:detail", "get", ["person_action"], LOGIN, 200, 200, 200, 200),
+    row(
+        "actions:transition",
+        "post",
+        ["person_action"],
+        LOGIN,
+        302,
+        403,
+        302,
+        403,
+        data={"status-transition": "start", "status-expected_status": "open"},
+    ),
+    row(
+        "actions:note",
+        "post",
+        ["person_action"],
+        LOGIN,
+        302,
+        302,
+        302,
+        403,
+        data={"note-note": "Done."},
+    ),
     row("actions:outstanding", "get", ["draft"], LOGIN, 200, 403, 403, 403),
     row("actions:log", "get", [], LOGIN, 200, 200, 200, 200),
     row("meetings:pdf", "get", ["approved"], LOGIN, 200, 200, 200, 200),
@@ -114,11 +138,15 @@ def records():
     AgendaItemFactory(meeting=draft_item.meeting, title="Second draft item")
     approved_item = AgendaItemFactory(meeting__status=Meeting.Status.APPROVED)
     action = ActionFactory(origin_item=approved_item, owners=[cc])
+    # Owned by a person who holds no office, so only their delegates act for them.
+    chief_officer = PersonFactory(name="Dana Whitlock", initials="DW", office=None)
+    person_action = ActionFactory(origin_item=approved_item, owners=[chief_officer])
     return {
         "draft": draft_item.meeting.pk,
         "draft_item": draft_item.pk,
         "approved": approved_item.meeting.pk,
         "action": action.pk,
+        "person_action": person_action.pk,
         "published": MeetingFactory(status=Meeting.Status.PUBLISHED).pk,
         "topic": TopicFactory(slug="call-handling").slug,
         "area": LocalPolicingAreaFactory(slug="shropshire").slug,
@@ -137,6 +165,7 @@ def user_for(role):
     user = UserFactory(username=role, groups=[group])
     if role == "force_own":
         OfficeFactory(abbreviation="CC").delegates.add(user)
+        Person.objects.get(initials="DW").delegates.add(user)
     if role == "force_other":
         OfficeFactory(abbreviation="DCC", title="Deputy Chief Constable").delegates.add(user)
     return user

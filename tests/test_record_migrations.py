@@ -81,3 +81,48 @@ def executor_leaf(app: str) -> str:
     """The app's latest migration, to leave the database as the other tests expect it."""
     executor = MigrationExecutor(connection)
     return max(name for label, name in executor.loader.graph.leaf_nodes() if label == app)
+
+
+def test_existing_owners_keep_the_order_they_printed_in():
+    """Owners printed in their offices' order before they had positions of their own: the
+    migration gives each action's owners that order, so nothing already printed changes."""
+    old = migrate(
+        [
+            ("meetings", "0010_older_records_keep_their_numbers"),
+            ("actions", "0007_latest_effect_index"),
+        ]
+    )
+    Series = old.get_model("meetings", "Series")
+    Meeting = old.get_model("meetings", "Meeting")
+    Office = old.get_model("meetings", "Office")
+    Action = old.get_model("actions", "Action")
+    ActionOwner = old.get_model("actions", "ActionOwner")
+    series = Series.objects.create(name="Board")
+    meeting = Meeting.objects.create(series=series, title="Board", date="2022-01-18")
+    # Added to the action in the opposite order to the offices'.
+    dcc = Office.objects.create(
+        abbreviation="DCC", title="Deputy", organisation="force", position=2
+    )
+    pcc = Office.objects.create(abbreviation="PCC", title="PCC", organisation="opcc", position=0)
+    cc = Office.objects.create(abbreviation="CC", title="Chief", organisation="force", position=1)
+    action = Action.objects.create(reference="2022-01-01", origin_meeting=meeting, description="X")
+    for office in (dcc, cc, pcc):
+        ActionOwner.objects.create(action=action, office=office)
+
+    try:
+        new = migrate([("meetings", "0011_owners_as_people"), ("actions", "0008_owners_as_people")])
+        ActionOwner = new.get_model("actions", "ActionOwner")
+        owners = ActionOwner.objects.filter(action_id=action.pk).order_by("position", "pk")
+        assert [(row.office.abbreviation, row.position) for row in owners] == [
+            ("PCC", 0),
+            ("CC", 1),
+            ("DCC", 2),
+        ]
+        assert all(row.person_id is None for row in owners)
+    finally:
+        migrate(
+            [
+                ("meetings", executor_leaf("meetings")),
+                ("actions", executor_leaf("actions")),
+            ]
+        )
