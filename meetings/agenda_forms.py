@@ -262,22 +262,22 @@ class ActionArisingForm(forms.Form):
     )
     # Someone the minutes name as an owner who is not in the directory yet: added when the
     # item is saved, so no second page or second save is needed.
-    new_owner_name = new_name_field("Name")
+    new_owner_name = new_name_field("New owner's name")
     new_owner_initials = forms.CharField(
-        label="Initials",
+        label="New owner's initials",
         required=False,
         max_length=20,
         help_text="As the minutes write them, such as RHL",
         error_messages={"max_length": "The initials must be 20 characters or fewer"},
     )
     new_owner_rank = forms.CharField(
-        label="Rank or title (optional)",
+        label="New owner's rank (optional)",
         required=False,
         max_length=100,
-        help_text="Such as ACC or Director",
+        help_text="Or their title, such as ACC or Director",
         error_messages={"max_length": "The rank or title must be 100 characters or fewer"},
     )
-    new_owner_organisation = new_organisation_field("Organisation")
+    new_owner_organisation = new_organisation_field("New owner's organisation")
     due_date = forms.DateField(
         label="Due date",
         required=False,

@@ -149,9 +149,36 @@
     return byName;
   }
 
-  // Put a copy back. Returns how many of its values found no field (e.g. rows added to a list
-  // by "Add another", which the reloaded form does not have).
+  // Rows the user added with an "Add another" button are not in the reloaded form, or are
+  // there but hidden until asked for: press the form's button until every value of the copy
+  // has a field in view (the button itself stops at the form's limit of rows).
+  function addMissingRows(form, draft) {
+    var button = form.querySelector("[data-action-add], [data-formset-add]");
+    if (!button) {
+      return;
+    }
+    var typed = {};
+    draft.pairs.forEach(function (pair) {
+      if (String(pair[1]).trim() !== "") {
+        typed[pair[0]] = true;
+      }
+    });
+    var needsRow = function (name) {
+      var field = form.elements.namedItem(name);
+      if (!field) {
+        return true;
+      }
+      field = field.length !== undefined && !field.tagName ? field[0] : field;
+      return Boolean(typed[name] && field.closest && field.closest("[data-spare-row][hidden]"));
+    };
+    for (var tries = 0; tries < 60 && draft.names.some(needsRow); tries += 1) {
+      button.click();
+    }
+  }
+
+  // Put a copy back. Returns how many of its values found no field.
   function restore(form, draft) {
+    addMissingRows(form, draft);
     var byName = valuesByName(draft.pairs);
     var used = {};
     fields(form).forEach(function (element) {

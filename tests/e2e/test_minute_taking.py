@@ -60,7 +60,7 @@ def test_an_officer_takes_approves_and_publishes_minutes(page, live_server, dire
         "The PCC asked when 101 performance would improve.\n\n- Recruitment is under way"
     )
     page.locator("#id_actions-0-description").fill("Update on 101 call handling in March.")
-    page.get_by_label("Chief Constable (CC)").first.check()
+    page.locator("#id_actions-0-owners").fill("CC")
     page.locator("#id_actions-0-due_date").fill("2026-03-31")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("row", name="1.1 Call handling")).to_be_visible()

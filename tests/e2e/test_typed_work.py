@@ -174,3 +174,40 @@ def test_an_officer_typing_is_not_interrupted_by_the_warning(page, live_server, 
         page.clock.fast_forward(90_000)
     assert answer.value.status == 204
     expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+def test_action_rows_added_before_the_session_ended_come_back_with_their_text(
+    page, live_server, item, officer
+):
+    from tests.factories import OfficeFactory
+
+    OfficeFactory(abbreviation="CC", title="Chief Constable")
+    login(page, live_server, "officer")
+    page.goto(edit_url(live_server, item))
+    wanted = [f"Report back on response times, part {n}." for n in range(1, 6)]
+    for number, text in enumerate(wanted, start=1):
+        if number > 1:
+            page.get_by_role("button", name="Add another action", exact=True).click()
+        row = page.get_by_role("group", name=f"New action {number}")
+        row.get_by_label("Action", exact=True).fill(text)
+        row.get_by_label("Owners").fill("CC")
+
+    Session.objects.all().delete()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("login")) + r"\?next="))
+    page.get_by_label("Username").fill("officer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(edit_url(live_server, item))
+
+    page.get_by_role("button", name="Restore what you typed").click()
+    # Rows five and four were added by "Add another action": they are back, in view.
+    for number, text in enumerate(wanted, start=1):
+        row = page.get_by_role("group", name=f"New action {number}")
+        expect(row.get_by_label("Action", exact=True)).to_have_value(text)
+        expect(row.get_by_label("Action", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page).not_to_have_url(edit_url(live_server, item))
+    page.wait_for_load_state()
+    descriptions = sorted(item.actions.values_list("description", flat=True))
+    assert descriptions == sorted(wanted)
