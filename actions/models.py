@@ -274,6 +274,10 @@ class ActionOwner(models.Model):
     def __str__(self):
         return f"{self.owner} owns {self.action.reference}"
 
+    def clean(self):
+        if (self.person_id is None) == (self.office_id is None):
+            raise ValidationError("Choose a person or an office as the owner, not both")
+
     @property
     def owner(self) -> Person | Office:
         return self.person if self.person_id else self.office

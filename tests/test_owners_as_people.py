@@ -348,3 +348,16 @@ def test_force_users_do_not_see_an_action_owned_only_by_someone_outside_the_forc
         text = page_text(client.get(url))
         assert "OPCC-only commissioning review" not in text
     assert client.get(reverse("actions:detail", args=[hidden.pk])).status_code == 404
+
+
+def test_an_owner_is_a_person_or_an_office_never_both_or_neither(people):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    action = ActionFactory(owners=[people["CC"]])
+    dcc = OfficeFactory(abbreviation="DCC", title="Deputy Chief Constable")
+    for fields in ({}, {"person": people["RJ"], "office": dcc}):
+        with pytest.raises(ValidationError):
+            ActionOwner(action=action, position=1, **fields).full_clean()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ActionOwner.objects.create(action=action, position=1, **fields)
