@@ -14,7 +14,13 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from actions.filters import ANY_OUTSTANDING, ActionFilterForm, count_tiles, filter_actions
+from actions.filters import (
+    ANY_OUTSTANDING,
+    ActionFilterForm,
+    count_by_owner,
+    count_tiles,
+    filter_actions,
+)
 from actions.models import Action, ActionOwner, Status
 from actions.tracking import (
     action_rows,
@@ -26,7 +32,7 @@ from actions.tracking import (
 from assurance import roles
 from assurance.caching import fragment
 from assurance.permissions import has_role
-from meetings.models import Meeting, Person
+from meetings.models import Meeting, Person, readable_statuses
 from meetings.numbering import agenda_numbers
 
 ROLES = (roles.OPCC, roles.COMMISSIONER, roles.FORCE)
@@ -39,12 +45,18 @@ def _listing(request, actions):
         request.GET.get("page")
     )
     rows = action_rows(page.object_list)
-    due_meeting_ids = {row.action.due_meeting_id for row in rows if row.action.due_meeting_id}
+    # The due-back meetings came with the actions (``for_listing``): which the reader may open
+    # is read from their status, without a query.
+    readable = readable_statuses(request.user)
     return {
         "page_obj": page,
         "page_range": page.paginator.get_elided_page_range(page.number),
         "rows": rows,
-        "readable_meeting_ids": Meeting.objects.visible_to(request.user).ids_among(due_meeting_ids),
+        "readable_meeting_ids": {
+            row.action.due_meeting_id
+            for row in rows
+            if row.action.due_meeting_id and row.action.due_meeting.status in readable
+        },
     }
 
 
@@ -93,6 +105,7 @@ def dashboard(request):
             "updates": recent_updates(visible, user),
             # The same actions in the log and the export: outstanding unless a status is chosen.
             "log_status": form.filters.get("status", ANY_OUTSTANDING),
+            "owner_counts": count_by_owner(outstanding, horizon.today, form.owner_choices),
         } | _listing(request, outstanding)
 
     return _page_for_user(
@@ -109,8 +122,13 @@ def action_log(request):
     def context() -> dict:
         user = request.user
         form = ActionFilterForm(request.GET or None, user=user)
-        actions = filter_actions(Action.objects.visible_to(user), form.filters, horizon_for(user))
-        return {"has_role": True, "form": form} | _listing(request, actions)
+        horizon = horizon_for(user)
+        actions = filter_actions(Action.objects.visible_to(user), form.filters, horizon)
+        return {
+            "has_role": True,
+            "form": form,
+            "owner_counts": count_by_owner(actions, horizon.today, form.owner_choices),
+        } | _listing(request, actions)
 
     return _page_for_user(
         request,
