@@ -6,6 +6,9 @@ environment.
 """
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 wsgi_app = "assurance.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
@@ -22,3 +25,16 @@ accesslog = "-"
 errorlog = "-"
 # Only the proxy on this machine may tell gunicorn that the original request was HTTPS.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def on_starting(server):
+    """Refuse to start when the database cannot be reached (assurance/checks.py): otherwise
+    gunicorn would start and answer every request with an error. The check runs in its own
+    process, so this one opens no database connection for its workers to inherit."""
+    manage = Path(__file__).resolve().parent / "manage.py"
+    result = subprocess.run(
+        [sys.executable, str(manage), "check", "--database", "default"], check=False
+    )
+    if result.returncode != 0:
+        server.log.error("The system check failed (above): not starting.")
+        sys.exit(1)

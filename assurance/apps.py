@@ -6,6 +6,6 @@ class AssuranceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from assurance import caching
+        from assurance import caching, checks  # noqa: F401 (checks registers the system checks)
 
         caching.connect_signals()

@@ -1,14 +1,27 @@
 """The sign-in form, and the login protection around it (django-axes).
 
 The protection is configured in settings (AXES_*); these are the project's hooks into it: the
-authentication backend, how the client's address is read, and the locked-out page.
+authentication backend, the username and address it records, and the locked-out page. The
+delays for a username tried from many addresses are in assurance/signin_throttle.py.
 """
+
+import ipaddress
+import math
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+
+def username_max_length() -> int:
+    """The longest username the user model stores (150 for Django's User)."""
+    user_model = get_user_model()
+    return user_model._meta.get_field(user_model.USERNAME_FIELD).max_length
 
 
 class LoginForm(AuthenticationForm):
@@ -21,8 +34,36 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].error_messages["required"] = "Enter your username"
+        username = self.fields["username"]
+        username.error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+        # AuthenticationForm sets max_length after the field is built, so the browser gets a
+        # maxlength but the server never checks it: a hand-made POST could send any length.
+        limit = username_max_length()
+        username.validators.append(MaxLengthValidator(limit))
+        username.error_messages["max_length"] = (
+            f"Username must be {limit} characters or fewer. Check the username you typed."
+        )
+
+    def get_invalid_login_error(self):
+        # Set by assurance.signin_throttle when it refused the attempt without checking it.
+        wait = getattr(self.request, "signin_wait_seconds", None)
+        if wait:
+            return ValidationError(
+                "There have been many unsuccessful attempts to sign in to this account from "
+                f"other places. Wait {wait_in_words(wait)}, then sign in again, or sign in "
+                "from a device and network you have signed in from before.",
+                code="signin_delayed",
+            )
+        return super().get_invalid_login_error()
+
+
+def wait_in_words(seconds: int) -> str:
+    """A wait for people: '45 seconds', '1 minute', or whole minutes rounded up ('15 minutes')."""
+    if seconds > 60:
+        minutes = math.ceil(seconds / 60)
+        return f"{minutes} minutes"
+    return "1 minute" if seconds == 60 else f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
 class LoginProtectionBackend(AxesStandaloneBackend):
@@ -39,12 +80,39 @@ class LoginProtectionBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+def lockout_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username django-axes counts and stores a sign-in attempt under (AXES_USERNAME_CALLABLE).
+
+    Axes stores it in a 255-character column; a longer one made PostgreSQL refuse the row and the
+    sign-in answer 500. No account's name is longer than the user model allows, so a longer one
+    is cut to that length, and a NUL, which PostgreSQL cannot store, is dropped. Every caller of
+    authenticate() gets this, the admin's login form included, which checks no length itself.
+    """
+    field = get_user_model().USERNAME_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    if username is None:
+        return None
+    return str(username).replace("\0", "")[: username_max_length()]
+
+
+def _valid_address(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except (AttributeError, ValueError):
+        return None
+
+
 def client_ip_address(request: HttpRequest) -> str | None:
     """The address a request came from, for counting failed sign-ins.
 
     Behind TRUSTED_PROXY_COUNT reverse proxies, each appending the address it received from to
     X-Forwarded-For, the client is that many entries from the right; anything further left was
     sent by the client and may be forged. With no proxies configured, the header is ignored.
+    Only a well-formed address is returned (axes stores it in an address column), so a
+    malformed header entry falls back to the address of the connection.
     """
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
@@ -53,9 +121,9 @@ def client_ip_address(request: HttpRequest) -> str | None:
             for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if address.strip()
         ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
+        if len(forwarded) >= proxies and (address := _valid_address(forwarded[-proxies])):
+            return address
+    return _valid_address(request.META.get("REMOTE_ADDR"))
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # Bootstrap's compiled CSS and JS, from the django-bootstrap-static package
+    "health_check",  # /health/ (assurance/health.py)
     "assurance",
     "meetings",
     "actions",
@@ -68,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after AuthenticationMiddleware, which it needs: its response phase runs after every
+    # middleware and view below it, so nothing below can loosen what it sends.
+    "assurance.cache_headers.PrivateResponsesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -109,6 +113,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # sequential one does: with the default cost of 4 the planner hashed 15,000 ownerships to
     # check 458 outstanding actions rather than looking each one up.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+    # A database that cannot be reached fails in seconds (the start-up check, the health page)
+    # rather than after the operating system's TCP timeout.
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = 10
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several writers at once (the development server's threads, a command beside it): take the
+    # write lock when a transaction begins, so SQLite can queue writers with the busy timeout
+    # instead of failing one mid-transaction with "database is locked"; write-ahead logging
+    # lets readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,14 +166,30 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Login protection (django-axes): 5 failed sign-ins lock the username, from any address, and
-# lock the address, for any username. The lock lifts 15 minutes after the last failed attempt
-# (an attempt while locked starts the 15 minutes again); signing in successfully clears the count.
+# Login protection (django-axes), described in the README's "Login protection": 5 failed
+# sign-ins lock that username at that address only (the pair), so nobody can lock out someone
+# signing in from elsewhere. The lock lifts 15 minutes after the last failed attempt from that
+# address (an attempt there while locked starts the 15 minutes again); signing in successfully
+# there clears its count.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the combination
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "assurance.forms.locked_out"
+# The username axes counts and stores: bounded to what the user model can hold (axes' column is
+# 255 characters; a longer name made PostgreSQL refuse the row and the sign-in answer 500).
+AXES_USERNAME_CALLABLE = "assurance.forms.lockout_username"
+# One username tried from many addresses: after SIGNIN_THROTTLE_AFTER failures within
+# SIGNIN_THROTTLE_WINDOW, each further attempt from an address that has not signed in as that
+# user within SIGNIN_KNOWN_ADDRESS_AGE waits 1 s after the last failure, doubling with each
+# failure up to SIGNIN_THROTTLE_MAX_DELAY (assurance/signin_throttle.py). It counts axes'
+# failure log, kept for the window.
+AXES_HANDLER = "assurance.signin_throttle.ThrottledDatabaseHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+SIGNIN_THROTTLE_AFTER = 10
+SIGNIN_THROTTLE_WINDOW = timedelta(hours=24)
+SIGNIN_THROTTLE_MAX_DELAY = timedelta(minutes=15)
+SIGNIN_KNOWN_ADDRESS_AGE = timedelta(days=90)
 # The client's address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT says how many reverse proxies
 # (each appending to X-Forwarded-For) stand in front of the site. Never trust the header otherwise:
 # anyone can send one. (django-ipware is not installed, so axes' AXES_IPWARE_* settings do nothing.)

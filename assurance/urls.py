@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from actions.dashboard_views import dashboard
 from assurance.forms import LoginForm
+from assurance.health import health
 from assurance.keep_alive import keep_alive
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/keep-alive/", keep_alive, name="keep_alive"),
+    path("health/", health, name="health"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),

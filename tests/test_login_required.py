@@ -9,7 +9,7 @@ from tests.factories import ActionFactory
 pytestmark = pytest.mark.django_db
 
 # Pages meant for anonymous visitors.
-PUBLIC = {"login", "logout", "public:list", "public:detail", "public:pdf"}
+PUBLIC = {"login", "logout", "health", "public:list", "public:detail", "public:pdf"}
 
 
 def named_patterns(resolver=None, namespace=""):

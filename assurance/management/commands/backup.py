@@ -8,6 +8,8 @@ of each model and the migrations applied. ``manage.py restore`` loads it into an
 Left out, because ``migrate`` recreates them or they are transient: content types and
 permissions (referred to by natural key, so they match whatever the new database numbers them),
 sessions, the admin's log and django-axes' record of failed sign-ins.
+
+The archive is written readable by its owner only (mode 0600).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 ARCHIVE_FORMAT = 1
+# The archive's permissions: its owner may read and write it, nobody else anything.
+OWNER_ONLY = 0o600
 DATA_NAME = "data.json"
 MANIFEST_NAME = "manifest.json"
 # assurance.contentversion only counts changes for the page cache; a restore raises it anyway.
@@ -131,11 +135,24 @@ def write_backup(path: Path) -> dict:
             "migrations": applied_migrations(),
         }
         partial = path.with_name(path.name + ".partial")
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.write(data, DATA_NAME)
-            archive.writestr(MANIFEST_NAME, json.dumps(manifest, indent=2))
+        with open_owner_only(partial) as stream:
+            with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                archive.write(data, DATA_NAME)
+                archive.writestr(MANIFEST_NAME, json.dumps(manifest, indent=2))
     os.replace(partial, path)
     return manifest
+
+
+def open_owner_only(path: Path):
+    """Open ``path`` for writing, readable and writable by its owner only (0600), whatever the
+    umask: the archive holds password hashes and restricted minutes."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, OWNER_ONLY)
+    try:
+        os.fchmod(descriptor, OWNER_ONLY)  # a file left by an earlier run keeps its old mode
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "wb")
 
 
 class Command(BaseCommand):
