@@ -5,13 +5,17 @@ note and writes an update, so it is made on the action page, which calls ``actio
 (the one place an action's status changes). The change form links there. Updates are an
 append-only log, read-only in the admin too. An action's change history (who changed its
 details, status or owners, and when) is under "History" on its change form.
+
+An action arising is part of its meeting's minutes: while they are approved or published, its
+wording and owners are read-only here too. A save checks and raises the action's version
+(``meetings.admin.VersionedAdminForm``), so a form open on the older version is refused.
 """
 
 from django.contrib import admin
 from django.utils.html import format_html
 
 from actions.models import Action, ActionOwner, ActionUpdate
-from meetings.admin import HistoryAdmin
+from meetings.admin import HistoryAdmin, MinutesPartAdmin, MinutesPartAdminForm, VersionedAdminForm
 
 
 class ActionOwnerInline(admin.TabularInline):
@@ -51,8 +55,15 @@ class ActionUpdateInline(ReadOnlyAdminMixin, admin.TabularInline):
     ordering = ["effective_on", "created_at", "pk"]
 
 
+class ActionAdminForm(MinutesPartAdminForm, VersionedAdminForm):
+    """An action: versioned, and raised only in draft minutes."""
+
+    meeting_field = "origin_meeting"
+
+
 @admin.register(Action)
-class ActionAdmin(HistoryAdmin):
+class ActionAdmin(MinutesPartAdmin, HistoryAdmin):
+    form = ActionAdminForm
     list_display = [
         "reference",
         "short_description",
@@ -76,6 +87,9 @@ class ActionAdmin(HistoryAdmin):
         "version",
     ]
     inlines = [ActionOwnerInline, ActionUpdateInline]
+
+    def minutes_of(self, obj):
+        return obj.origin_meeting
 
     def get_queryset(self, request):
         # Staff given the admin without being superusers read by the product's one rule.

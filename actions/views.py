@@ -3,6 +3,7 @@ outstanding matters form that records the updates given at a meeting.
 
 Every change goes through ``actions.workflow``; these views look objects up through
 ``visible_to`` (404 when not readable) and answer a change the user may not make with 403.
+Their forms carry a one-time token (``assurance.submissions``): sent twice, they write once.
 """
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from actions.forms import (
 from actions.models import Action, ActionUpdate
 from assurance import roles
 from assurance.permissions import has_role, role_required
+from assurance.submissions import submitted_once
 from meetings.audit import change_history_for_action
 from meetings.minutes import reviewed_actions
 from meetings.models import AgendaItem, Meeting
@@ -107,6 +109,7 @@ def action_detail(request, pk):
 
 @require_POST
 @may_follow_actions
+@submitted_once
 def action_transition(request, pk):
     """Change the action's status through the workflow; 403 if the user may not change it."""
     action = _visible_action(request.user, pk)
@@ -137,6 +140,7 @@ def action_transition(request, pk):
 
 @require_POST
 @may_follow_actions
+@submitted_once
 def action_note(request, pk):
     """Add a progress note through the workflow; 403 if the user may not add one."""
     action = _visible_action(request.user, pk)
@@ -195,6 +199,7 @@ def _posted_ids(data) -> list[int]:
 
 
 @role_required(roles.OPCC)
+@submitted_once
 def outstanding_matters(request, pk):
     """Choose the earlier actions the meeting reviewed (the product proposes them) and record
     the update given on each, in one submit: all of it is saved, or none."""

@@ -1,8 +1,11 @@
-"""The one model of the project package: the content version read by ``assurance.caching``."""
+"""The project package's models: the content version read by ``assurance.caching``, and the
+forms already sent, read by ``assurance.submissions``."""
 
 import uuid
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ContentVersion(models.Model):
@@ -18,3 +21,21 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"Content version {self.value}"
+
+
+class Submission(models.Model):
+    """A form sent with a one-time token (``assurance.submissions``): who sent it, when, and
+    where its write sent them, so that the same form sent again goes there instead of writing
+    a second time. Rows older than ``submissions.KEPT_FOR`` are deleted as new ones come."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # Empty only inside the transaction that claims the token; set before it commits.
+    redirect_to = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="submission_created_idx")]
+
+    def __str__(self):
+        return f"Form sent by {self.user} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -2,15 +2,25 @@
 
 Meetings, attendance and agenda items show their change history ("History" on the change form),
 from django-simple-history; the history is for reading, never for rolling a record back.
+
+The admin keeps the product's rules. The minutes' status is read-only here: approving,
+publishing and reopening are made on the meeting's page through ``meetings.publishing``.
+Approved or published minutes (the meeting, its attendance and items, and the actions arising)
+can be read but not changed or deleted until they are reopened. A save of a versioned record
+(meeting, item, series, action) checks the version its form was loaded at, as the product's
+forms do (``assurance.versioning``), and raises it, so an older form open elsewhere is refused.
 """
 
 from collections import defaultdict
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from assurance.versioning import STALE_EDIT_MESSAGE, StaleEdit, check_version
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -37,6 +47,81 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied("Historical versions are for reading; they cannot be restored.")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """The admin form of a versioned record: it carries the version it was loaded at, and its
+    save is refused if the record changed since, else raises the version (under the row lock,
+    in the admin's transaction), so that forms open elsewhere on the older version go stale.
+    The record's own ``version`` stays a read-only field of the admin."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    # The admin saves the record on its change form whether or not a field changed; an inline
+    # row only when it changed.
+    saved_when_unchanged = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and (self.saved_when_unchanged or self.has_changed()):
+            try:
+                check_version(self.instance, cleaned.get("loaded_version"))
+            except StaleEdit:
+                thing = self._meta.model._meta.verbose_name
+                raise forms.ValidationError(STALE_EDIT_MESSAGE.format(thing=thing)) from None
+        return cleaned
+
+
+class VersionedInlineForm(VersionedAdminForm):
+    saved_when_unchanged = False
+
+
+class MinutesPartAdminForm(forms.ModelForm):
+    """The admin form of a record that is part of a meeting's minutes: refuses to place it in
+    minutes that are approved or published (the meeting's row is locked until the save ends,
+    as approving takes the same lock)."""
+
+    meeting_field = "meeting"
+
+    def clean(self):
+        # The meeting first, then the record (the version check): the order the product's
+        # own saves take their locks in, so that the two never wait on each other.
+        meeting = self.cleaned_data.get(self.meeting_field)
+        if meeting is not None:
+            if not Meeting.objects.select_for_update().get(pk=meeting.pk).is_editable:
+                self.add_error(self.meeting_field, Meeting.READ_ONLY_MESSAGE)
+        return super().clean()
+
+
+class MinutesPartAdmin:
+    """For meetings and the records in their minutes: shown read-only, and not deletable, while
+    the minutes are approved or published. ``minutes_of`` gives a record's meeting."""
+
+    def minutes_of(self, obj) -> Meeting:
+        return obj.meeting
+
+    def _editable(self, obj) -> bool:
+        return obj is None or self.minutes_of(obj).is_editable
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(obj)
+
+    def get_deleted_objects(self, objs, request):
+        # "Delete selected" in the list asks for no record's permission: name each record of
+        # read-only minutes as protected, which makes the admin refuse the whole deletion.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        read_only = [
+            f"{obj}: {Meeting.READ_ONLY_MESSAGE}" for obj in objs if not self._editable(obj)
+        ]
+        return deleted, counts, perms_needed, [*protected, *read_only]
 
 
 @admin.register(Office)
@@ -80,8 +165,9 @@ class AttendanceInline(admin.TabularInline):
 
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
+    form = VersionedInlineForm
     extra = 0
-    fields = ["parent", "position", "kind", "title", "lead_office", "restricted"]
+    fields = ["parent", "position", "kind", "title", "lead_office", "restricted", "loaded_version"]
     show_change_link = True
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -113,6 +199,7 @@ class MeetingStatusChangeInline(admin.TabularInline):
 @admin.register(Series)
 class SeriesAdmin(HistoryAdmin):
     # Series.clean holds the rules, so the admin keeps them too (one series without a code).
+    form = VersionedAdminForm
     readonly_fields = ["version"]
     list_display = ["name", "minutes_label", "reference_code", "active", "position"]
     list_filter = ["active"]
@@ -120,15 +207,34 @@ class SeriesAdmin(HistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(HistoryAdmin):
+class MeetingAdmin(MinutesPartAdmin, HistoryAdmin):
+    form = VersionedAdminForm
     list_display = ["date", "title", "series", "status", "venue", "chair"]
     list_filter = ["status", "series", ("date", admin.DateFieldListFilter)]
     search_fields = ["title", "venue", "focus"]
     date_hierarchy = "date"
     list_select_related = ["chair", "series"]
     autocomplete_fields = ["chair", "minute_taker"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    readonly_fields = ["status", "change_status", "version", "created_at", "updated_at"]
     inlines = [AttendanceInline, AgendaItemInline, MeetingStatusChangeInline]
+
+    def minutes_of(self, obj) -> Meeting:
+        return obj
+
+    @admin.display(description="Change the status")
+    def change_status(self, meeting):
+        if meeting.pk is None:
+            return "New minutes start as a draft."
+        if meeting.is_editable:
+            what = "Approve them on the meeting's page."
+        else:
+            what = (
+                "They are read-only here. To correct them, reopen them for correction on the "
+                "meeting's page, saying why."
+            )
+        return format_html(
+            '{} <a href="{}">Open the meeting</a>.', what, meeting.get_absolute_url()
+        )
 
     def get_queryset(self, request):
         # Staff given the admin without being superusers read by the product's one rule.
@@ -139,7 +245,8 @@ class MeetingAdmin(HistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(HistoryAdmin):
+class AttendanceAdmin(MinutesPartAdmin, HistoryAdmin):
+    form = MinutesPartAdminForm
     list_display = ["person", "capacity", "status", "meeting"]
     list_filter = ["status", "meeting"]
     search_fields = ["person__name", "capacity", "meeting__title"]
@@ -147,8 +254,13 @@ class AttendanceAdmin(HistoryAdmin):
     autocomplete_fields = ["meeting", "person"]
 
 
+class AgendaItemAdminForm(MinutesPartAdminForm, VersionedAdminForm):
+    """An item: versioned, and only in draft minutes."""
+
+
 @admin.register(AgendaItem)
-class AgendaItemAdmin(HistoryAdmin):
+class AgendaItemAdmin(MinutesPartAdmin, HistoryAdmin):
+    form = AgendaItemAdminForm
     list_display = ["number", "title", "meeting", "kind", "lead_office", "assurance_level"]
     list_filter = ["kind", "assurance_level", "restricted", "topics", "areas"]
     search_fields = ["title", "background", "questions", "minutes"]

@@ -4,6 +4,8 @@ Every view checks the role first (403 for other signed-in users), finds the meet
 ``Meeting.objects.visible_to`` and the item through that meeting (404 for another meeting's
 item), and leaves the writes to ``meetings.agenda`` and ``actions.arising``, which refuse them
 once the minutes are approved. After each change the agenda page is shown again, renumbered.
+The item form carries a one-time token (``assurance.submissions``): sent twice, it saves once,
+so a double click adds one item with one set of actions.
 """
 
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from assurance import roles
 from assurance.permissions import role_required
+from assurance.submissions import submitted_once
 from meetings import agenda as builder
 from meetings.agenda_forms import OWNER_SUGGESTIONS_ID, ItemEditor, parse_id
 from meetings.models import AgendaItem, Meeting
@@ -156,6 +159,7 @@ def _later_meetings(request, meeting: Meeting):
 
 
 @role_required(roles.OPCC)
+@submitted_once
 def item_create(request, pk):
     """Add an item at the top level, or under the item named by ``?parent=``."""
     meeting = _meeting(request, pk)
@@ -189,6 +193,7 @@ def item_create(request, pk):
 
 
 @role_required(roles.OPCC)
+@submitted_once
 def item_edit(request, pk, item_pk):
     """Edit an item's content and its actions arising."""
     meeting = _meeting(request, pk)

@@ -1,6 +1,7 @@
 """The directory, for the OPCC: people and offices, with search and paging, and the pages that
 create or edit them. Who holds an office, and who held it before, comes from ``OfficeHolding``;
-a change of office is written by ``meetings.directory.person_save``."""
+a change of office is written by ``meetings.directory.person_save``. The forms carry a one-time
+token (``assurance.submissions``): sent twice, they save once."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from assurance import roles
 from assurance.permissions import role_required
+from assurance.submissions import submitted_once
 from meetings.directory import person_save
 from meetings.directory_forms import OfficeForm, PersonForm
 from meetings.models import Office, OfficeHolding, Person
@@ -70,6 +72,7 @@ def _render_person_form(request, form, *, person=None, person_name=""):
 
 
 @role_required(roles.OPCC)
+@submitted_once
 def person_create(request):
     form = PersonForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -81,6 +84,7 @@ def person_create(request):
 
 
 @role_required(roles.OPCC)
+@submitted_once
 def person_edit(request, pk):
     person = get_object_or_404(Person, pk=pk)
     # Validating the form copies what was typed onto the person: keep the saved name for the
@@ -140,6 +144,7 @@ def _render_office_form(request, form, *, office=None, office_title=""):
 
 
 @role_required(roles.OPCC)
+@submitted_once
 def office_create(request):
     form = OfficeForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -150,6 +155,7 @@ def office_create(request):
 
 
 @role_required(roles.OPCC)
+@submitted_once
 def office_edit(request, pk):
     office = get_object_or_404(Office, pk=pk)
     saved_title = office.title

@@ -4,6 +4,7 @@ Creating and editing are for the OPCC. Approving is for the OPCC and the Commiss
 publishing and reopening for the OPCC; the rules themselves live in ``meetings.publishing``.
 Publishing is confirmed on a page showing what will become public and what will be left out.
 Meetings are always looked up through ``Meeting.objects.visible_to`` (404 if not readable).
+The meeting form carries a one-time token (``assurance.submissions``): sent twice, it saves once.
 """
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assurance import roles
 from assurance.permissions import role_required
+from assurance.submissions import submitted_once
 from assurance.versioning import STALE_EDIT_MESSAGE, StaleEdit
 from meetings import minutes, publishing
 from meetings.forms import (
@@ -56,6 +58,7 @@ def _render_form(request, form, formset, *, meeting=None, meeting_title="", stat
 
 
 @role_required(roles.OPCC)
+@submitted_once
 def meeting_create(request):
     """A new meeting with its attendance and anyone new it names, saved together."""
     directory = PersonDirectory()
@@ -74,6 +77,7 @@ def meeting_create(request):
 
 
 @role_required(roles.OPCC)
+@submitted_once
 def meeting_edit(request, pk):
     """Edit a draft meeting and its attendance; refuses a stale save and read-only minutes."""
     meeting = _visible_meeting(request, pk)

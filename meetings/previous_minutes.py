@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 
 from assurance import roles
 from assurance.permissions import role_required
+from assurance.submissions import submitted_once
 from meetings.models import Meeting, PreviousMinutesApproval, PreviousMinutesOutcome
 
 NAME_THE_AMENDMENTS = "Name the amendments made"
@@ -155,6 +156,7 @@ class PreviousMinutesForm(forms.ModelForm):
 
 
 @role_required(roles.OPCC)
+@submitted_once
 def previous_minutes_edit(request, pk):
     """Record what this meeting decided about the previous meeting's minutes (GET: the form)."""
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)

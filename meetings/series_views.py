@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from assurance import roles
 from assurance.permissions import role_required
+from assurance.submissions import submitted_once
 from assurance.versioning import STALE_EDIT_MESSAGE, StaleEdit, check_version
 from meetings.forms import SeriesForm
 from meetings.models import Series
@@ -54,6 +55,7 @@ def series_list(request):
 
 
 @role_required(roles.OPCC)
+@submitted_once
 def series_create(request):
     form = SeriesForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -65,6 +67,7 @@ def series_create(request):
 
 
 @role_required(roles.OPCC)
+@submitted_once
 def series_edit(request, pk):
     series = get_object_or_404(Series, pk=pk)
     # Validating the form copies what was typed onto the series: keep the saved name for the
