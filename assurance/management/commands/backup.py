@@ -36,6 +36,7 @@ OWNER_ONLY = 0o600
 DATA_NAME = "data.json"
 MANIFEST_NAME = "manifest.json"
 # assurance.contentversion only counts changes for the page cache; a restore raises it anyway.
+# assurance.submission only remembers, for a day, which forms were sent, against double clicks.
 EXCLUDED = [
     "contenttypes",
     "auth.permission",
@@ -43,6 +44,7 @@ EXCLUDED = [
     "admin.logentry",
     "axes",
     "assurance.contentversion",
+    "assurance.submission",
 ]
 
 
