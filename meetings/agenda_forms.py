@@ -23,6 +23,7 @@ from actions.arising import (
     details_errors,
 )
 from actions.models import Action
+from assurance.inputs import BoundedFormSet, OneLineFieldsMixin
 from assurance.versioning import STALE_EDIT_MESSAGE, StaleEdit, VersionedFormMixin, check_version
 from meetings.agenda import AgendaChangeRefused, item_add, lock_editable_meeting
 from meetings.directory import NewPerson, people_create
@@ -110,7 +111,7 @@ class GovukBoundField(BoundField):
         return " ".join(ids)
 
 
-class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
+class AgendaItemForm(OneLineFieldsMixin, VersionedFormMixin, forms.ModelForm):
     """An agenda item's content; where it sits in the agenda is the agenda builder's job."""
 
     bound_field_class = GovukBoundField
@@ -232,7 +233,7 @@ class AgendaItemForm(VersionedFormMixin, forms.ModelForm):
         super()._update_errors(errors)
 
 
-class ActionArisingForm(forms.Form):
+class ActionArisingForm(OneLineFieldsMixin, forms.Form):
     """One action arising: a new one (blank) or an existing one, identified by its id.
 
     Owner and due-meeting choices are built once for the whole formset and passed in, so the
@@ -406,18 +407,20 @@ def action_initial(action: Action, owner_directory: OwnerDirectory, owner_style:
 # Blank rows offered for new actions when the page is drawn: without JavaScript an item with up
 # to this many new actions is one save. With it, item_form.js shows one and adds more on request.
 BLANK_ACTION_ROWS = 3
-# New action rows one save accepts (the page's existing actions come on top).
+# New action rows one save accepts (the page's existing actions come on top): the formset's
+# max_num and absolute_max are the item's actions plus this many.
 MAX_NEW_ACTION_ROWS = 30
 TOO_MANY_ROWS_MESSAGE = (
     f"Add at most {MAX_NEW_ACTION_ROWS} new actions at a time: save these, then add the rest."
 )
 
 
-class BaseActionFormSet(forms.BaseFormSet):
+class BaseActionFormSet(BoundedFormSet):
     """The item's actions, one row each, then blank rows for new ones.
 
     Blank rows are ignored on save; a row with anything typed in it is validated in full.
-    At most ``MAX_NEW_ACTION_ROWS`` rows beyond the item's actions are taken in one save.
+    At most ``MAX_NEW_ACTION_ROWS`` rows beyond the item's actions are taken in one save; a
+    request asking for more is refused before any row is built (``BoundedFormSet``).
     """
 
     default_error_messages = {"too_many_forms": TOO_MANY_ROWS_MESSAGE}

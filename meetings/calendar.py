@@ -1,6 +1,11 @@
 """Meetings as iCalendar (RFC 5545), so that a meeting lands in Outlook: one event per meeting,
 its start (and its end, when recorded) in Europe/London with the time zone described in the
-file."""
+file.
+
+A calendar never fails on what is stored: a meeting dated outside the meeting form's range
+(saved before that rule, or in the admin, such as year 1 or 9999) is left out, and text that
+must be one line (the title, the venue, the calendar's name) has its line breaks flattened.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from assurance.inputs import one_line
+from meetings.forms import meeting_date_range
 from meetings.models import Meeting
 
 # A meeting with a start time but no recorded end is shown as lasting this long.
@@ -48,11 +55,11 @@ def meeting_event(meeting: Meeting, url: str) -> Event:
         # With no METHOD, DTSTAMP is when the event was last revised (RFC 5545 3.8.7.2).
         stamp=meeting.updated_at,
         last_modified=meeting.updated_at,
-        sequence=meeting.version - 1,
+        sequence=max(meeting.version - 1, 0),  # a stored version of 0 would be -1
         start=start,
         end=end,
-        summary=meeting.title,
-        location=meeting.venue or None,
+        summary=one_line(meeting.title),
+        location=one_line(meeting.venue) or None,
         description=description,
         url=url,
     )
@@ -62,11 +69,13 @@ def meeting_event(meeting: Meeting, url: str) -> Event:
 def meetings_calendar(
     meetings: Iterable[Meeting], url_for: Callable[[Meeting], str], *, name: str, uid: str
 ) -> bytes:
-    """An iCalendar file of the meetings, each event linking to ``url_for(meeting)``."""
-    meetings = list(meetings)
+    """An iCalendar file of the meetings, each event linking to ``url_for(meeting)``; meetings
+    dated outside ``meeting_date_range`` are left out."""
+    first, last = meeting_date_range(timezone.localdate())
+    meetings = [meeting for meeting in meetings if first <= meeting.date <= last]
     calendar = Calendar.new(
         prodid=f"-//{settings.ORGANISATION_NAME}//Assurance//EN",
-        name=name,
+        name=one_line(name),
         uid=f"{uid}@{UID_DOMAIN}",
         subcomponents=[meeting_event(meeting, url_for(meeting)) for meeting in meetings],
     )

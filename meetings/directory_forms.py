@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from assurance import roles
+from assurance.inputs import OneLineFieldsMixin
 from meetings.directory import holding_starts_too_early_message
 from meetings.models import Office, OfficeHolding, Person
 
@@ -44,7 +45,7 @@ class DelegatesField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(OneLineFieldsMixin, forms.ModelForm):
     """A person's name, initials, rank or title, organisation, email, whether they are active,
     and the office they hold with the date they took it."""
 
@@ -146,7 +147,7 @@ class PersonForm(forms.ModelForm):
         return cleaned_data
 
 
-class OfficeForm(forms.ModelForm):
+class OfficeForm(OneLineFieldsMixin, forms.ModelForm):
     """An office's title, abbreviation, organisation and place in lists."""
 
     position = forms.IntegerField(

@@ -5,10 +5,14 @@ the chair, the minute taker and every attendance row, so the page's queries do n
 the number of rows. Wherever a person is chosen (chair, minute taker, each attendance row)
 someone not in the directory yet can be named instead; ``meetings.meeting_saving.meeting_save``
 adds them in the same save, once however many times the page names them.
+
+A meeting's date lies in ``meeting_date_range`` (1990 to ten years ahead), which the calendars
+keep to as well; the attendance takes at most ``MAX_ATTENDANCE_ROWS`` rows a save.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass
 
@@ -17,7 +21,10 @@ from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
+from assurance.inputs import BoundedFormSet, OneLineFieldsMixin
 from assurance.versioning import STALE_EDIT_MESSAGE, VersionedFormMixin
 from meetings.directory import NewPerson
 from meetings.models import (
@@ -29,6 +36,27 @@ from meetings.models import (
 )
 
 CHOOSE_OR_NAME = "Choose a person from the list or enter the name of someone new"
+
+# Meetings are dated from 1990 to this many years ahead: a date outside is a slip of the
+# keyboard (such as 0022 for 2022), and calendars cannot carry years such as 1 or 9999.
+EARLIEST_MEETING_DATE = datetime.date(1990, 1, 1)
+MEETING_YEARS_AHEAD = 10
+
+
+def meeting_date_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last dates a meeting may have, seen from ``today``."""
+    try:
+        last = today.replace(year=today.year + MEETING_YEARS_AHEAD)
+    except ValueError:  # 29 February, in a year that has none
+        last = today.replace(year=today.year + MEETING_YEARS_AHEAD, day=28)
+    return EARLIEST_MEETING_DATE, last
+
+
+def meeting_date_message(first: datetime.date, last: datetime.date) -> str:
+    return (
+        f"Enter a meeting date from {format_date(first, 'j F Y')} to "
+        f"{format_date(last, 'j F Y')}, for example 29/11/2022"
+    )
 
 
 def capacity_for(person: Person) -> str:
@@ -165,7 +193,7 @@ def new_organisation_field(label: str) -> forms.ChoiceField:
 MEETING_ROLES = (("chair", "Chair", "chair"), ("minute_taker", "Minute taker", "minute taker"))
 
 
-class MeetingForm(VersionedFormMixin, forms.ModelForm):
+class MeetingForm(OneLineFieldsMixin, VersionedFormMixin, forms.ModelForm):
     """Series, title, date and time, venue, chair, minute taker and focus of a meeting."""
 
     class Meta:
@@ -231,6 +259,11 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
             thing="meeting"
         )
         self.fields["title"].required = False
+        self.date_range = first, last = meeting_date_range(timezone.localdate())
+        # The browser's date picker offers the range (and the date the meeting has, if outside).
+        if self.instance.pk is not None:
+            first, last = min(first, self.instance.date), max(last, self.instance.date)
+        self.fields["date"].widget.attrs.update(min=first.isoformat(), max=last.isoformat())
         # Active series, and the meeting's own even if it has since been retired.
         series = self.fields["series"]
         current = self.instance.series_id if self.instance.pk else None
@@ -286,6 +319,15 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
             "version",
         )
 
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        first, last = self.date_range
+        # A date the meeting already has (saved before this rule, or in the admin) is kept.
+        unchanged = self.instance.pk is not None and date == self.instance.date
+        if date is not None and not first <= date <= last and not unchanged:
+            raise forms.ValidationError(meeting_date_message(first, last), code="out_of_range")
+        return date
+
     def clean(self):
         cleaned_data = super().clean()
         series, date = cleaned_data.get("series"), cleaned_data.get("date")
@@ -326,7 +368,7 @@ class MeetingForm(VersionedFormMixin, forms.ModelForm):
         }
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(OneLineFieldsMixin, forms.Form):
     """One attendance row: a person from the directory, or the name of someone new."""
 
     def __init__(self, *args, directory: PersonDirectory, **kwargs):
@@ -402,8 +444,27 @@ class AttendanceForm(forms.Form):
         return helper
 
 
-class BaseAttendanceFormSet(forms.BaseFormSet):
-    """The attendance rows: the order they appear in is the order of the minutes."""
+# The most rows one save of the attendance takes: real meetings list a dozen people or so. A
+# meeting already holding more (saved in the admin) may keep them all.
+MAX_ATTENDANCE_ROWS = 60
+TOO_MANY_ATTENDANCE_ROWS_MESSAGE = (
+    f"The attendance can list at most {MAX_ATTENDANCE_ROWS} people, and the form sent more "
+    "rows than that. Nothing has been saved: check the rows below, then save again."
+)
+
+
+class BaseAttendanceFormSet(BoundedFormSet):
+    """The attendance rows: the order they appear in is the order of the minutes.
+
+    At most ``MAX_ATTENDANCE_ROWS`` rows a save (or the meeting's own attendance, if longer).
+    """
+
+    default_error_messages = {"too_many_forms": TOO_MANY_ATTENDANCE_ROWS_MESSAGE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Rows shown and rows taken (a request asking for more is refused before any is built).
+        self.max_num = self.absolute_max = max(MAX_ATTENDANCE_ROWS, len(self.initial or ()))
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -565,7 +626,7 @@ class ErrorSummary:
 MAX_SERIES_POSITION = 9999
 
 
-class SeriesForm(VersionedFormMixin, forms.ModelForm):
+class SeriesForm(OneLineFieldsMixin, VersionedFormMixin, forms.ModelForm):
     """A series' name, reference code, label, how its minutes number items, description, whether
     it is active and its place in lists. The rules that compare it with other series are
     Series.clean's."""

@@ -58,10 +58,24 @@
   var template = document.getElementById("attendance-empty-row");
   var rows = form.querySelector("[data-formset-rows]");
   var total = form.querySelector("#id_attendance-TOTAL_FORMS");
+  // The most rows one save takes (the server refuses more): MAX_NUM_FORMS.
+  var maxNum = form.querySelector("#id_attendance-MAX_NUM_FORMS");
+  var maxRows = maxNum ? Number(maxNum.value) || 0 : 0;
   if (addButton && template && rows && total) {
+    var limit = document.createElement("p");
+    limit.id = "attendance-limit";
+    limit.className = "form-text";
+    limit.hidden = true;
+    limit.textContent = "The attendance can list at most " + maxRows + " people.";
+    addButton.parentNode.appendChild(limit);
     addButton.hidden = false;
     addButton.addEventListener("click", function () {
       var index = Number(total.value);
+      if (maxRows > 0 && index >= maxRows) {
+        limit.hidden = false;
+        addButton.setAttribute("aria-describedby", limit.id);
+        return;
+      }
       var html = template.innerHTML.replace(/__prefix__/g, String(index));
       var holder = document.createElement("div");
       holder.innerHTML = html;
