@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 
 from actions.models import OUTSTANDING, Action, ActionOwner, Status
 from actions.tracking import RECENTLY_CLOSED_DAYS, Horizon, closed_since, due_at_next_meeting
+from assurance.inputs import OneLineFieldsMixin
 from meetings.models import Meeting, Office, Person, Topic
 
 # The status filter's value for "open, in progress or awaiting sign-off".
@@ -165,7 +166,7 @@ class OwnerField(forms.ChoiceField):
         return self.owner_choices.by_key[key] if key else None
 
 
-class ActionFilterForm(forms.Form):
+class ActionFilterForm(OneLineFieldsMixin, forms.Form):
     """The filters, read from the query string. With ``outstanding_only`` (the dashboard, which
     lists outstanding actions) the status choices are the outstanding ones."""
 

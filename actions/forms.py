@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from actions.workflow import WorkflowError
+from assurance.inputs import OneLineFieldsMixin
 
 
 class WorkflowErrorsMixin:
@@ -96,7 +97,7 @@ class OutstandingRowForm(WorkflowErrorsMixin, forms.Form):
         self.choices = choices  # the transitions offered, for the template's select
 
 
-class AddReviewedActionForm(forms.Form):
+class AddReviewedActionForm(OneLineFieldsMixin, forms.Form):
     """An earlier action the product did not propose, added to the outstanding matters by its
     reference."""
 

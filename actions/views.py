@@ -188,6 +188,15 @@ def _outstanding_matters_in_minutes(meeting) -> str:
     return f"{meeting.get_absolute_url()}#{anchor}"
 
 
+# Rows one save of the outstanding matters takes: far more than a meeting reviews, few enough
+# that a hand-made request listing thousands of actions is refused before any is read.
+MAX_REVIEW_ROWS = 200
+TOO_MANY_REVIEW_ROWS_MESSAGE = (
+    f"The form sent more than {MAX_REVIEW_ROWS} actions, more than the outstanding matters list: "
+    "open the outstanding matters again and save from there"
+)
+
+
 def _posted_ids(data) -> list[int]:
     # Only values that can be ids: "²" passes isdigit() but not int(), and SQLite fails on an
     # integer beyond 64 bits rather than finding nothing.
@@ -209,6 +218,10 @@ def outstanding_matters(request, pk):
     add_form = AddReviewedActionForm(data, prefix="add")
     page_errors = []
     extra_ids = _posted_ids(data) if data else []
+    too_many = len(set(extra_ids)) > MAX_REVIEW_ROWS
+    if too_many:
+        page_errors.append(TOO_MANY_REVIEW_ROWS_MESSAGE)
+        extra_ids = []
     added = None
     if data is not None and add_form.is_valid() and add_form.cleaned_data["reference"]:
         added = reviewing.addable(meeting, add_form.cleaned_data["reference"], user)
@@ -230,7 +243,8 @@ def outstanding_matters(request, pk):
         for action in actions
     ]
     # Every row is validated (not stopping at the first invalid one) so all errors show.
-    if data is not None and all([row.is_valid() for row in rows]) and add_form.is_valid():
+    rows_valid = all([row.is_valid() for row in rows])
+    if data is not None and not too_many and rows_valid and add_form.is_valid():
         entries = [
             reviewing.ReviewRow(
                 action=row.action,

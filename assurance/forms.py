@@ -17,6 +17,8 @@ from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from assurance.inputs import OneLineFieldsMixin
+
 
 def username_max_length() -> int:
     """The longest username the user model stores (150 for Django's User)."""
@@ -24,7 +26,7 @@ def username_max_length() -> int:
     return user_model._meta.get_field(user_model.USERNAME_FIELD).max_length
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(OneLineFieldsMixin, AuthenticationForm):
     """Django's login form with messages that say what to do, GOV.UK style."""
 
     error_messages = {

@@ -11,6 +11,7 @@ from django.views.generic import DetailView, TemplateView
 
 from assurance import roles
 from assurance.caching import fragment
+from assurance.inputs import OneLineFieldsMixin
 from assurance.permissions import has_role
 from meetings import publishing
 from meetings.audit import change_history_for_meeting
@@ -19,7 +20,7 @@ from meetings.models import Meeting, Series
 from meetings.previous_minutes import approvals_shown
 
 
-class MeetingFilterForm(forms.Form):
+class MeetingFilterForm(OneLineFieldsMixin, forms.Form):
     """The series and year filters of a list of ``meetings``, read from the query string; the
     series and years offered are those of the meetings listed."""
 

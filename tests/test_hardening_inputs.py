@@ -10,8 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from actions.filters import ActionFilterForm
+from actions.forms import AddReviewedActionForm
 from actions.models import Action
-from assurance.inputs import ONE_LINE_MESSAGE, is_text_box
+from actions.views import MAX_REVIEW_ROWS, TOO_MANY_REVIEW_ROWS_MESSAGE
+from assurance.forms import LoginForm
+from assurance.inputs import ONE_LINE_MESSAGE, OneLineFieldsMixin, is_text_box
 from meetings.agenda_forms import MAX_NEW_ACTION_ROWS, ActionArisingForm, AgendaItemForm
 from meetings.directory_forms import OfficeForm, PersonForm
 from meetings.forms import (
@@ -25,7 +29,9 @@ from meetings.forms import (
 )
 from meetings.models import AgendaItem, Meeting, Office, Organisation, Person, Series
 from meetings.owners import OwnerDirectory
+from meetings.views import MeetingFilterForm
 from tests.factories import (
+    ActionFactory,
     AgendaItemFactory,
     MeetingFactory,
     OfficeFactory,
@@ -407,3 +413,38 @@ def test_a_post_with_more_fields_than_the_limit_is_refused_not_failed(officer_cl
     response = officer_client.post(CREATE_MEETING, data)
     assert response.status_code == 400
     assert not Meeting.objects.exists()
+
+
+# --- The remaining one-line boxes, and the outstanding matters' rows --------------------------
+
+
+@pytest.mark.parametrize(
+    "form_class", [LoginForm, AddReviewedActionForm, MeetingFilterForm, ActionFilterForm]
+)
+def test_the_sign_in_search_filter_and_add_by_reference_boxes_are_one_line(form_class):
+    assert issubclass(form_class, OneLineFieldsMixin)
+
+
+def test_a_search_with_a_line_break_is_refused_with_the_one_line_message(officer_client):
+    response = officer_client.get(reverse("actions:log"), {"q": "101\ncalls"})
+    assert response.status_code == 200
+    assert ONE_LINE_MESSAGE in page_text(response)
+
+
+def test_the_outstanding_matters_refuse_a_request_listing_hundreds_of_actions(officer_client):
+    earlier = MeetingFactory(date=datetime.date(2022, 10, 25), status=Meeting.Status.APPROVED)
+    meeting = MeetingFactory(
+        series=earlier.series, date=datetime.date(2022, 11, 29), status=Meeting.Status.DRAFT
+    )
+    carried = ActionFactory(origin_meeting=earlier, origin_item=None)
+    rows = [str(carried.pk)] + [str(10_000 + n) for n in range(MAX_REVIEW_ROWS)]
+
+    response = officer_client.post(
+        reverse("actions:outstanding", args=[meeting.pk]),
+        {"rows": rows, f"action-{carried.pk}-note": "Done.", f"action-{carried.pk}-kept": "on"},
+    )
+
+    assert response.status_code == 200
+    assert TOO_MANY_REVIEW_ROWS_MESSAGE in page_text(response)
+    assert len(response.content) < 200_000
+    assert not carried.updates.exists()
