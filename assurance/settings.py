@@ -275,4 +275,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Django gives its own logger a console handler in development; with ours at the root,
+    # every line was printed twice. Its records go to the root's handler only.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

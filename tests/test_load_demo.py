@@ -45,3 +45,22 @@ def test_load_demo_refuses_to_create_users_with_debug_off(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("load_demo")
     assert not get_user_model().objects.exists()
+
+
+def test_running_load_demo_again_keeps_what_users_changed(settings):
+    """``make run`` a second time must not put the seeds back over the officers' work."""
+    settings.DEBUG = True
+    call_command("load_demo")
+    action = Action.objects.filter(status="open").order_by("reference").first()
+    Action.objects.filter(pk=action.pk).update(status="in_progress", description="Changed.")
+    meeting = Meeting.objects.order_by("date").first()
+    Meeting.objects.filter(pk=meeting.pk).update(title="Retitled by an officer")
+    get_user_model().objects.filter(username="pcc").delete()
+
+    call_command("load_demo")
+
+    action.refresh_from_db()
+    assert (action.status, action.description) == ("in_progress", "Changed.")
+    assert Meeting.objects.get(pk=meeting.pk).title == "Retitled by an officer"
+    # What is missing is added: the demo account deleted in between.
+    assert get_user_model().objects.filter(username="pcc").exists()

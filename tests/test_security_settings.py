@@ -409,3 +409,20 @@ def test_the_admin_scripts_it_loads_are_served_from_this_site(client):
     sources = re.findall(r'<script[^>]*\bsrc="([^"]+)"', html)
     assert sources
     assert all(source.startswith("/") and not source.startswith("//") for source in sources)
+
+
+def test_each_log_line_is_written_once():
+    """Django's own logger had a console handler of its own besides the root's: every
+    development log line was printed twice."""
+    import logging
+
+    logger, handlers = logging.getLogger("django.request"), []
+    while logger is not None:
+        # pytest's own capturing handlers at the root are not the project's.
+        handlers += [
+            h
+            for h in logger.handlers
+            if isinstance(h, logging.StreamHandler) and not type(h).__module__.startswith("_pytest")
+        ]
+        logger = logger.parent if logger.propagate else None
+    assert len(handlers) == 1

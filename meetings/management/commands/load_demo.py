@@ -1,4 +1,7 @@
-"""Load the seed meetings and create the demo users (local use only)."""
+"""Load the seed meetings into an empty database and create the demo users (local use only).
+
+``make run`` runs this every time: a database that already holds meetings is left as it is
+(the seeds are not loaded over what users changed), and only missing demo accounts are added."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -8,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assurance import roles
-from meetings.models import Office, Person
+from meetings.models import Meeting, Office, Person
 
 FIXTURES = ["reference.yaml", "meetings_2018.yaml", "meetings_2022.yaml"]
 DEMO_PASSWORD = "assurance-demo"  # noqa: S105 - a published demo password, refused outside DEBUG
@@ -25,7 +28,8 @@ DEMO_USERS = {
 class Command(BaseCommand):
     help = (
         "Load the seed meetings from fixtures/ and create the demo users officer, pcc and force "
-        f"(password {DEMO_PASSWORD!r}). Safe to run again. Refuses to run with DEBUG off."
+        f"(password {DEMO_PASSWORD!r}). Safe to run again: the seeds go only into a database "
+        "holding no meetings, and existing accounts are kept. Refuses to run with DEBUG off."
     )
 
     def handle(self, *args, **options):
@@ -36,9 +40,16 @@ class Command(BaseCommand):
                 + " ".join(f"fixtures/{name}" for name in FIXTURES)
             )
         with transaction.atomic():
-            call_command(
-                "loaddata", *[str(settings.BASE_DIR / "fixtures" / name) for name in FIXTURES]
-            )
+            if Meeting.objects.exists():
+                self.stdout.write(
+                    "The database already holds meetings: the seed meetings are not loaded "
+                    "again, so nothing changed since is overwritten. Only missing demo users "
+                    "are added."
+                )
+            else:
+                call_command(
+                    "loaddata", *[str(settings.BASE_DIR / "fixtures" / name) for name in FIXTURES]
+                )
             for username, (group_name, person_name) in DEMO_USERS.items():
                 self.create_user(username, group_name, person_name)
         self.stdout.write(
