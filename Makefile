@@ -1,9 +1,9 @@
-# Two commands do everything on a fresh machine with Python 3.11 and make:
+# Two commands do everything on a fresh machine with Python 3.11 or newer and make:
 #   make run   – install, migrate, load the seed meetings and demo users, serve on SQLite
 #   make test  – install what the tests need (Debian's chromium for the browser tests too),
 #                lint, and run the suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 # The browser tests (tests/e2e/conftest.py) drive this Chromium, never one Playwright downloads.
@@ -12,18 +12,38 @@ export CHROMIUM
 
 .PHONY: run test lint install install-test browser pdf-deps migrate clean serve
 
+# A Python older than 3.11 is refused before any virtualenv is made, and a failed set-up leaves
+# none behind, so the next run starts clean.
 $(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "Python 3.11 or newer is needed; name one with: make PYTHON=python3.13 ..." >&2; \
+	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip || { rm -rf $(VENV); exit 1; }
 
-# Reinstall only when the dependencies change.
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+# Dependencies come from the lock files in requirements/ (every package pinned, with its
+# hashes, for every Python the project supports); the project itself is installed on top without
+# dependencies. Reinstall only when a lock changes. `make lock` refreshes the locks.
+$(VENV)/.installed: requirements/base.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements/base.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: requirements/test.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements/test.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# Re-resolve the locks from pyproject.toml's pins (after changing one), for every supported
+# Python at once, with uv (installed into the virtualenv for this only).
+.PHONY: lock
+lock: | $(PY)
+	$(PY) -m pip install --quiet uv
+	for extra in base test load; do \
+	  $(VENV)/bin/uv pip compile pyproject.toml --universal --generate-hashes --quiet \
+	    --python-version 3.11 $$( [ $$extra = base ] || echo --extra $$extra ) \
+	    --output-file requirements/$$extra.lock; \
+	done
 
 install: $(VENV)/.installed
 
@@ -118,8 +138,9 @@ export CREATE_DATABASE
 loadtest: $(VENV)/.installed-load
 	$(PY) loadtest/run.py
 
-$(VENV)/.installed-load: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[load]"
+$(VENV)/.installed-load: requirements/load.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements/load.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
 
 lint: install-test
