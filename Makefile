@@ -143,6 +143,15 @@ $(VENV)/.installed-load: requirements/load.lock pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
 
+# Oversized formset posts (issue 14): eight POSTs at once with TOTAL_FORMS=2000 against gunicorn
+# with production settings, timing the public minutes list meanwhile; fails if a public request
+# takes over a second or fails, or a post answers 500. On a PostgreSQL database it creates
+# (assurance_oversized), fills at archive scale 1 and drops. Needs only the base install.
+# See loadtest/oversized_posts.py.
+.PHONY: loadtest-oversized
+loadtest-oversized: $(VENV)/.installed
+	$(PY) loadtest/oversized_posts.py
+
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

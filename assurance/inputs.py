@@ -13,12 +13,10 @@ from functools import cached_property
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import (
-    INITIAL_FORM_COUNT,
-    MAX_NUM_FORM_COUNT,
-    MIN_NUM_FORM_COUNT,
     TOTAL_FORM_COUNT,
     ManagementForm,
 )
+from django.shortcuts import render
 
 # Every character Python's str.splitlines() breaks a line at: a calendar, a CSV row or a
 # header breaks on any of them, not only on "\n".
@@ -61,10 +59,10 @@ class BoundedFormSet(forms.BaseFormSet):
 
     Django caps the rows it builds at ``absolute_max`` but still builds and checks that many
     before refusing. Here a request whose TOTAL_FORMS asks for more is refused first, with the
-    formset's ``too_many_forms`` message; the page shows only the rows the request carried (up
-    to the limit) and counts those in its management form, so what was typed is kept, sending
-    the page again works, and a hand-made request cannot make a big page.
-    Subclasses set ``max_num`` and ``absolute_max`` to the same small number.
+    formset's ``too_many_forms`` message, and its view answers with ``too_many_rows_response``
+    rather than drawing the rows again: no page of ours sends that many, and drawing them is
+    what would hold a worker. Subclasses set ``max_num`` and ``absolute_max`` to the same small
+    number.
     """
 
     @cached_property
@@ -79,40 +77,6 @@ class BoundedFormSet(forms.BaseFormSet):
             return False
         posted = self._posted_counts
         return posted.is_valid() and posted.cleaned_data[TOTAL_FORM_COUNT] > self.absolute_max
-
-    @cached_property
-    def management_form(self):
-        posted = self._posted_counts
-        if not self.asked_for_too_many:
-            return posted
-        # Count only the rows shown, so that the page sent again is taken.
-        shown = min(self._rows_posted(), self.absolute_max)
-        counts = {
-            TOTAL_FORM_COUNT: shown,
-            INITIAL_FORM_COUNT: min(posted.cleaned_data[INITIAL_FORM_COUNT], shown),
-            MIN_NUM_FORM_COUNT: self.min_num,
-            MAX_NUM_FORM_COUNT: self.max_num,
-        }
-        form = ManagementForm(
-            {posted.add_prefix(name): str(count) for name, count in counts.items()},
-            auto_id=self.auto_id,
-            prefix=self.prefix,
-            renderer=self.renderer,
-        )
-        form.full_clean()
-        return form
-
-    def _rows_posted(self) -> int:
-        """One more than the highest row index named in the posted data."""
-        prefix = f"{self.prefix}-"
-        highest = -1
-        for key in self.data:
-            if key.startswith(prefix):
-                index = key[len(prefix) :].partition("-")[0]
-                # Past nine digits it is no row of ours (and int() of thousands refuses).
-                if index.isascii() and index.isdigit() and len(index) <= 9:
-                    highest = max(highest, int(index))
-        return highest + 1
 
     def full_clean(self):
         if not self.asked_for_too_many:
@@ -131,3 +95,16 @@ class BoundedFormSet(forms.BaseFormSet):
         if self.asked_for_too_many:
             return False
         return super().is_valid()
+
+
+def too_many_rows_response(request, formset: BoundedFormSet, *, back_url: str):
+    """The short page a request asking for more rows than ``formset`` takes gets instead of the
+    form: no page can send that many (the form's script stops at the limit), so nothing typed
+    in one is lost, and drawing hundreds of rows again is what would tie up a worker."""
+    message = formset.error_messages["too_many_forms"] % {"num": formset.max_num}
+    return render(
+        request,
+        "too_many_rows.html",
+        {"message": message, "back_url": back_url},
+        status=400,
+    )

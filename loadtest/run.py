@@ -83,27 +83,69 @@ def database_url(maintenance_url: str, name: str) -> str:
     return maintenance_url.rsplit("/", 1)[0] + "/" + name
 
 
-def prepare(args, password: str) -> dict:
-    """Migrate and fill the database, collect the static files; return the users' plan."""
+def check_database_name(name: str) -> None:
+    if not name.replace("_", "").isalnum():
+        raise SystemExit("Give --database as letters, digits and underscores.")
+
+
+def create_database(maintenance_url: str, name: str) -> None:
+    """Create the database ``name``, dropping a leftover one of that name first."""
+    maintenance(maintenance_url, f'DROP DATABASE IF EXISTS "{name}"')
+    maintenance(maintenance_url, f'CREATE DATABASE "{name}"')
+
+
+def drop_database(maintenance_url: str, name: str) -> None:
+    """Close this process's connections (if Django has any) and drop the database ``name``."""
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+    maintenance(maintenance_url, f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def production_environment(url: str) -> None:
+    """This process's environment (inherited by gunicorn): production settings on ``url``, a
+    random SECRET_KEY, the HTTPS redirect off (the client stands in for the TLS proxy)."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="assurance.settings",
+        DATABASE_URL=url,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+    )
+
+
+def fill(scale: float, seed: int, password: str):
+    """Migrate the database, collect the static files and write the archive at ``scale``,
+    its accounts (``assurance.archive.USERS``) signing in with ``password``."""
     import django
     from django.core.management import call_command
 
     django.setup()
-    from django.contrib.auth import get_user_model
-
-    from actions.models import Action
-    from actions.workflow import may_add_note
-    from assurance.archive import USERS, generate_archive
-    from meetings.models import Meeting
+    from assurance.archive import generate_archive
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
     started = time.perf_counter()
-    summary = generate_archive(scale=args.scale, seed=args.seed, password=password)
+    summary = generate_archive(scale=scale, seed=seed, password=password)
     print(
-        f"Archive at scale {args.scale:g}: {summary.meetings} meetings, {summary.actions} "
+        f"Archive at scale {scale:g}: {summary.meetings} meetings, {summary.actions} "
         f"actions, {summary.updates} updates ({time.perf_counter() - started:.1f} s)."
     )
+    return summary
+
+
+def prepare(args, password: str) -> dict:
+    """Migrate and fill the database, collect the static files; return the users' plan."""
+    fill(args.scale, args.seed, password)
+    from django.contrib.auth import get_user_model
+
+    from actions.models import Action
+    from actions.workflow import may_add_note
+    from assurance.archive import USERS
+    from meetings.models import Meeting
+
     plan = {}
     for username in USERS:
         user = get_user_model().objects.get(username=username)
@@ -142,6 +184,38 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> N
     raise SystemExit(f"gunicorn did not answer {url} within {seconds:.0f} s.")
 
 
+def start_gunicorn(
+    port: int,
+    *,
+    workers: int,
+    threads: int,
+    access_log: Path,
+    root: Path = ROOT,
+    output: Path | None = None,
+) -> subprocess.Popen:
+    """gunicorn serving the tree ``root`` with its gunicorn.conf.py on the loopback ``port``,
+    in this process's environment (``production_environment``); its own output (the error
+    log) goes to this process's unless ``output`` names a file for it."""
+    command = [str(BIN / "gunicorn")]
+    if (root / "gunicorn.conf.py").exists():
+        command += ["--config", str(root / "gunicorn.conf.py")]
+    command += [
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        str(access_log),
+        "assurance.wsgi:application",
+    ]
+    if output is None:
+        return subprocess.Popen(command, cwd=root)
+    with output.open("ab") as log:
+        return subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT)
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)  # gunicorn's graceful shutdown
@@ -174,24 +248,15 @@ def locust_summary(stats_csv: Path) -> tuple[str, int]:
 
 def main() -> int:
     args = parse_args()
-    if not args.database.replace("_", "").isalnum():
-        raise SystemExit("Give --database as letters, digits and underscores.")
+    check_database_name(args.database)
     password = secrets.token_urlsafe(16)
     run_id = f"run-{secrets.token_hex(6)}"
     url = database_url(args.database_url, args.database)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="assurance.settings",
-        DATABASE_URL=url,
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-    )
+    production_environment(url)
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     print(f"Load test {run_id} on {os.cpu_count()} CPUs; database {args.database}.")
-    maintenance(args.database_url, f'DROP DATABASE IF EXISTS "{args.database}"')
-    maintenance(args.database_url, f'CREATE DATABASE "{args.database}"')
+    create_database(args.database_url, args.database)
     work = Path(tempfile.mkdtemp(prefix="assurance-loadtest-"))
     gunicorn = None
     try:
@@ -200,22 +265,10 @@ def main() -> int:
         record = work / "record.jsonl"
         port = free_port()
         host = f"http://127.0.0.1:{port}"
-        command = [str(BIN / "gunicorn")]
-        if (ROOT / "gunicorn.conf.py").exists():
-            command += ["--config", str(ROOT / "gunicorn.conf.py")]
-        command += [
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--access-logfile",
-            str(work / "access.log"),
-            "assurance.wsgi:application",
-        ]
         print(f"gunicorn on {host}: {args.workers} workers × {args.threads} threads.")
-        gunicorn = subprocess.Popen(command, cwd=ROOT)
+        gunicorn = start_gunicorn(
+            port, workers=args.workers, threads=args.threads, access_log=work / "access.log"
+        )
         wait_until_up(f"{host}/accounts/login/", gunicorn)
 
         print(f"Locust: {args.users} users, spawn rate {args.spawn_rate}/s, {args.duration}.")
@@ -268,10 +321,7 @@ def main() -> int:
         if gunicorn is not None:
             stop(gunicorn)
         if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            maintenance(args.database_url, f'DROP DATABASE IF EXISTS "{args.database}"')
+            drop_database(args.database_url, args.database)
 
 
 if __name__ == "__main__":

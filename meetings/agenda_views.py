@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from assurance import roles
+from assurance.inputs import too_many_rows_response
 from assurance.permissions import role_required
 from assurance.submissions import submitted_once
 from meetings import agenda as builder
@@ -125,6 +126,8 @@ def item_move(request, pk, item_pk):
 
 
 def _item_page(request, meeting, editor, *, heading, item=None):
+    if editor.formset.asked_for_too_many:
+        return too_many_rows_response(request, editor.formset, back_url=_agenda_url(meeting))
     if request.method == "POST" and editor.is_valid():
         saved = editor.save()
         if saved is not None:

@@ -9,9 +9,11 @@ The meeting form carries a one-time token (``assurance.submissions``): sent twic
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assurance import roles
+from assurance.inputs import too_many_rows_response
 from assurance.permissions import role_required
 from assurance.submissions import submitted_once
 from assurance.versioning import STALE_EDIT_MESSAGE, StaleEdit
@@ -41,6 +43,9 @@ def _visible_meeting(request, pk) -> Meeting:
 
 
 def _render_form(request, form, formset, *, meeting=None, meeting_title="", status=200):
+    if formset.asked_for_too_many:
+        back = meeting.get_absolute_url() if meeting else reverse("meetings:create")
+        return too_many_rows_response(request, formset, back_url=back)
     summary = ErrorSummary(form, formset)
     return render(
         request,

@@ -337,14 +337,19 @@ def test_the_attendance_takes_at_most_60_rows(officer_client):
     assert Meeting.objects.get().attendances.count() == 1
     data = meeting_form_data([{"person": person.pk}] + [{}] * 60)
     response = officer_client.post(CREATE_MEETING, data)
-    assert response.status_code == 200
-    assert TOO_MANY_ATTENDANCE_ROWS_MESSAGE in page_text(response)
+    refused_for_too_many_rows(response, TOO_MANY_ATTENDANCE_ROWS_MESSAGE)
     assert Meeting.objects.count() == 1
 
 
-def test_2000_attendance_rows_are_refused_quickly_keeping_what_was_typed(
-    officer_client, django_assert_max_num_queries
-):
+def refused_for_too_many_rows(response, message):
+    """The short page a request for too many rows gets: no rows drawn again, nothing saved."""
+    assert response.status_code == 400
+    assert len(response.content) < SMALL_PAGE
+    assert message in page_text(response)
+    assert "Nothing was saved" in page_text(response)
+
+
+def test_2000_attendance_rows_are_refused_quickly(officer_client, django_assert_max_num_queries):
     PersonFactory.create_batch(30)
     data = meeting_form_data(
         [{"new_name": "Ann Example", "new_organisation": "opcc", "capacity": "Treasurer"}],
@@ -353,16 +358,9 @@ def test_2000_attendance_rows_are_refused_quickly_keeping_what_was_typed(
     data["attendance-TOTAL_FORMS"] = TOO_MANY
     with django_assert_max_num_queries(25):
         response = officer_client.post(CREATE_MEETING, data)
-    assert response.status_code == 200
-    assert len(response.content) < SMALL_PAGE
-    assert TOO_MANY_ATTENDANCE_ROWS_MESSAGE in page_text(response)
+    refused_for_too_many_rows(response, TOO_MANY_ATTENDANCE_ROWS_MESSAGE)
     assert not Meeting.objects.exists() and not Person.objects.filter(name="Ann Example").exists()
-    body = response.content.decode()
-    # The row typed and the meeting's fields are shown again, and only the row sent.
-    assert 'value="Ann Example"' in body and 'value="Treasurer"' in body
-    assert 'value="Budget scrutiny"' in body
-    assert 'name="attendance-TOTAL_FORMS" value="1"' in body
-    # Sent again as the page now stands, it is saved.
+    # The same form with its real row count is saved.
     data["attendance-TOTAL_FORMS"] = "1"
     assert officer_client.post(CREATE_MEETING, data).status_code == 302
 
@@ -375,15 +373,24 @@ def test_2000_attendance_rows_on_the_edit_form_are_refused_quickly(
     data["attendance-TOTAL_FORMS"] = TOO_MANY
     with django_assert_max_num_queries(25):
         response = officer_client.post(reverse("meetings:edit", args=[meeting.pk]), data)
-    assert response.status_code == 200
-    assert len(response.content) < SMALL_PAGE
-    assert TOO_MANY_ATTENDANCE_ROWS_MESSAGE in page_text(response)
+    refused_for_too_many_rows(response, TOO_MANY_ATTENDANCE_ROWS_MESSAGE)
     meeting.refresh_from_db()
     assert meeting.venue == "Hindlip HQ"
 
 
+def test_sixty_posted_rows_under_a_huge_count_are_not_drawn_again(officer_client):
+    """The costly case: as many real rows as the field limit lets through, under a count past
+    the limit. Drawing them again took most of a second each; the short page draws none."""
+    rows = [{"new_name": f"Person {n}", "new_organisation": "opcc"} for n in range(60)]
+    data = meeting_form_data(rows, title="Budget scrutiny")
+    data["attendance-TOTAL_FORMS"] = TOO_MANY
+    response = officer_client.post(CREATE_MEETING, data)
+    refused_for_too_many_rows(response, TOO_MANY_ATTENDANCE_ROWS_MESSAGE)
+    assert "Person 59" not in response.content.decode()
+
+
 @pytest.mark.parametrize("existing_item", [False, True])
-def test_2000_action_rows_are_refused_quickly_keeping_what_was_typed(
+def test_2000_action_rows_are_refused_quickly(
     officer_client, django_assert_max_num_queries, existing_item
 ):
     OfficeFactory(abbreviation="CC", title="Chief Constable")
@@ -397,14 +404,9 @@ def test_2000_action_rows_are_refused_quickly_keeping_what_was_typed(
     data["actions-TOTAL_FORMS"] = TOO_MANY
     with django_assert_max_num_queries(40):
         response = officer_client.post(item_url(meeting, item), data)
-    assert response.status_code == 200
-    assert len(response.content) < SMALL_PAGE
-    assert f"Add at most {MAX_NEW_ACTION_ROWS} new actions at a time" in page_text(response)
+    refused_for_too_many_rows(response, f"Add at most {MAX_NEW_ACTION_ROWS} new actions at a time")
     assert not Action.objects.exists()
     assert AgendaItem.objects.count() == (1 if existing_item else 0)
-    body = response.content.decode()
-    assert "Share the call data.</textarea>" in body
-    assert 'name="actions-TOTAL_FORMS" value="1"' in body
 
 
 def test_a_post_with_more_fields_than_the_limit_is_refused_not_failed(officer_client):
