@@ -8,14 +8,15 @@ details, status or owners, and when) is under "History" on its change form.
 
 An action arising is part of its meeting's minutes: while they are approved or published, its
 wording and owners are read-only here too. A save checks and raises the action's version
-(``meetings.admin.VersionedAdminForm``), so a form open on the older version is refused.
+(``assurance.admin_base.VersionedAdminForm``), so a form open on the older version is refused.
 """
 
 from django.contrib import admin
 from django.utils.html import format_html
 
 from actions.models import Action, ActionOwner, ActionUpdate
-from meetings.admin import HistoryAdmin, MinutesPartAdmin, MinutesPartAdminForm, VersionedAdminForm
+from assurance.admin_base import HistoryAdmin, VersionedAdminForm
+from meetings.admin import MinutesPartAdmin, MinutesPartAdminForm
 
 
 class ActionOwnerInline(admin.TabularInline):

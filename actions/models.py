@@ -14,14 +14,14 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from assurance import roles
+from assurance.constraints import choices_check
+from assurance.history import HistoryRecordingQuerySet
 from meetings.models import (
     AgendaItem,
-    HistoryRecordingQuerySet,
     Meeting,
     Office,
     Organisation,
     Person,
-    choices_check,
     readable_statuses,
 )
 from meetings.numbering import OwnerStyle

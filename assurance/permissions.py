@@ -1,4 +1,4 @@
-"""Who may open which page: one mixin and one decorator for the role checks of every view.
+"""Who may open which page: the role check ``has_role`` and its decorator ``role_required``.
 
 Anonymous users never reach these checks (LoginRequiredMiddleware sends them to log in);
 a signed-in user without the role gets 403.
@@ -32,18 +32,3 @@ def role_required(*role_names: str):
         return wrapped
 
     return decorator
-
-
-class RoleRequiredMixin:
-    """For class-based views: set ``required_roles``; 403 unless the user has one of them."""
-
-    required_roles: tuple[str, ...] = ()
-
-    def dispatch(self, request, *args, **kwargs):
-        if not has_role(request.user, *self.required_roles):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class OpccRequiredMixin(RoleRequiredMixin):
-    required_roles = (roles.OPCC,)

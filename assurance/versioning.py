@@ -7,7 +7,6 @@ and bumps it, or refuses with ``StaleEdit`` so the view can redisplay what the u
 from __future__ import annotations
 
 from django import forms
-from django.db import transaction
 
 STALE_EDIT_MESSAGE = (
     "Someone else saved a change to this {thing} while you were editing it, so your changes "
@@ -44,15 +43,3 @@ def check_version(instance, submitted_version: int | None) -> None:
     if submitted_version is None or current_version != submitted_version:
         raise StaleEdit
     instance.version = current_version + 1
-
-
-def save_versioned(form, thing: str):
-    """Save a versioned ModelForm; on a stale edit add the explanation to the form and
-    return None (the view re-renders the form, keeping what the user typed)."""
-    try:
-        with transaction.atomic():
-            check_version(form.instance, form.cleaned_data.get("version"))
-            return form.save()
-    except StaleEdit:
-        form.add_error(None, STALE_EDIT_MESSAGE.format(thing=thing))
-        return None

@@ -11,46 +11,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from assurance import roles
-from assurance.caching import content_changed
+from assurance.constraints import choices_check
+from assurance.history import HistoryRecordingQuerySet
 from meetings.numbering import MAX_DEPTH, OwnerStyle, ReferenceStyle, number_items
-
-
-class HistoryRecordingQuerySet(models.QuerySet):
-    """A queryset whose bulk writes leave audit history, like ``save()`` does.
-
-    django-simple-history records a change from the save and delete signals, which
-    ``bulk_create`` and ``bulk_update`` do not send; the attendance formset, the agenda builder
-    and the actions arising save rows in bulk, and those changes must be audited too. (So do not
-    use simple-history's ``bulk_create_with_history`` on these models: it would record twice.)
-    """
-
-    def bulk_create(self, objs, *args, **kwargs):
-        created = super().bulk_create(objs, *args, **kwargs)
-        content_changed()  # bulk_create sends no save signal
-        # New rows have no many-to-many links yet, so the bulk history insert loses nothing.
-        self.model.history.bulk_history_create([obj for obj in created if obj.pk is not None])
-        return created
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        rows = super().bulk_update(objs, fields, *args, **kwargs)
-        # Tell the history what a save would have told it, one row at a time: unlike
-        # ``bulk_history_create`` this also copies the item's topics and areas into the record.
-        for obj in objs:
-            models.signals.post_save.send(
-                sender=self.model,
-                instance=obj,
-                created=False,
-                update_fields=frozenset(fields),
-                raw=False,
-                using=self.db,
-            )
-        return rows
-
-
-def choices_check(field: str, choices: type[models.TextChoices], name: str):
-    """A check constraint that keeps a choice field to its declared values."""
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 
 
 class Organisation(models.TextChoices):
