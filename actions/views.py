@@ -198,12 +198,13 @@ TOO_MANY_REVIEW_ROWS_MESSAGE = (
 
 
 def _posted_ids(data) -> list[int]:
-    # Only values that can be ids: "²" passes isdigit() but not int(), and SQLite fails on an
-    # integer beyond 64 bits rather than finding nothing.
+    # Only values that can be ids: "²" passes isdigit() but not int(), SQLite fails on an
+    # integer beyond 64 bits rather than finding nothing, and int() refuses a string of more
+    # than 4,300 digits (so the length is checked before it is read: 2**63 has 19).
     return [
         int(value)
         for value in data.getlist("rows")
-        if value.isascii() and value.isdigit() and int(value) < 2**63
+        if value.isascii() and value.isdigit() and len(value) <= 19 and int(value) < 2**63
     ]
 
 

@@ -44,9 +44,10 @@ MAX_ID = 2**63 - 1
 
 def parse_id(value) -> int | None:
     """The record id a posted value names, or None if it cannot be one: only plain ASCII digits
-    count ("²" passes ``str.isdigit`` but not ``int``), within the database's range."""
+    count ("²" passes ``str.isdigit`` but not ``int``), within the database's range. The length
+    is checked first: ``int`` refuses a string of more than 4,300 digits (2**63 has 19)."""
     text = str(value).strip()
-    if text.isascii() and text.isdigit() and int(text) <= MAX_ID:
+    if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= MAX_ID:
         return int(text)
     return None
 

@@ -22,7 +22,8 @@ MAX_QUERY_LENGTH = 200
 
 
 def _search_text(request) -> str:
-    return request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    """The search typed, without NUL (which PostgreSQL refuses in a query), within bounds."""
+    return request.GET.get("q", "").replace("\0", "").strip()[:MAX_QUERY_LENGTH]
 
 
 def _open_holdings():

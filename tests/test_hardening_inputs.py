@@ -450,3 +450,19 @@ def test_the_outstanding_matters_refuse_a_request_listing_hundreds_of_actions(of
     assert TOO_MANY_REVIEW_ROWS_MESSAGE in page_text(response)
     assert len(response.content) < 200_000
     assert not carried.updates.exists()
+
+
+def test_ids_of_thousands_of_digits_are_refused_not_failed(officer_client):
+    """int() refuses more than 4,300 digits: such an id posted to the item form, the
+    outstanding matters or a directory search must be refused, not answer 500."""
+    meeting = MeetingFactory()
+    huge = "9" * 5000
+    data = item_form_data(title="Response times", topics=[], areas=[])
+    data["topics"] = [huge]
+    assert officer_client.post(item_url(meeting), data).status_code == 200
+    response = officer_client.post(
+        reverse("actions:outstanding", args=[meeting.pk]), {"rows": [huge]}
+    )
+    assert response.status_code == 302  # the junk id ignored, the rest saved
+    for name in ("meetings:directory_people", "meetings:directory_offices"):
+        assert officer_client.get(reverse(name), {"q": "Jones\0"}).status_code == 200
