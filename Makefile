@@ -156,9 +156,16 @@ lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The tests marked slow (the whole hostile-input corpus typed through the forms and the browser)
+# are left out unless PYTEST_ARGS says otherwise; make test-slow runs them, and CI runs both.
+PYTEST_ARGS ?= -m "not slow"
 test: lint browser pdf-deps
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: test-slow
+test-slow: install-test browser pdf-deps
+	$(PY) -m pytest -m slow
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,11 +1,16 @@
 """Shared fixtures: users in each role, built by factories."""
 
+from functools import partial
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assurance import roles
 from tests.factories import MeetingFactory, OfficeFactory, UserFactory
+from tests.seed_data import load_seeds
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +65,18 @@ def force_user(db):
 @pytest.fixture
 def no_role_user(db):
     return UserFactory(username="nobody")
+
+
+@pytest.fixture
+def seeds(db):
+    """The seed meetings, loaded (tests/seed_data.py)."""
+    load_seeds()
+
+
+@pytest.fixture
+def captured_queries():
+    """``with captured_queries() as queries:`` records the queries run inside without bounding
+    their number: a first count that ``django_assert_num_queries(len(queries))`` then holds a
+    bigger page to, or SQL to read (``query["sql"] for query in queries``). A count with a bound
+    is pytest-django's ``django_assert_num_queries`` or ``django_assert_max_num_queries``."""
+    return partial(CaptureQueriesContext, connection)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+import pytest
+
 from tests.factories import default_series, written_owners
 
 PAYLOADS: list[str] = [
@@ -73,6 +75,30 @@ PAYLOADS: list[str] = [
     # Spreadsheet formulas (the CSV export)
     '=HYPERLINK("http://evil.example","click")',
     "@SUM(1+1)*cmd|' /C calc'!A0",
+]
+
+# One payload for each way a page could let what was typed out as markup or a formula: what the
+# tests that type payloads through the forms (one world of records per payload, or one browser
+# session) use by default. The whole corpus runs in the slow run (``make test-slow``, which CI
+# runs after ``make test``).
+REPRESENTATIVE_PAYLOADS: list[str] = [
+    "<script>alert(1)</script>",  # an element in the page's text (and out of a JSON script)
+    '"><script>alert(1)</script>',  # out of a double-quoted attribute
+    "' onfocus='alert(1)' autofocus='",  # out of a single-quoted attribute, as an event handler
+    "</textarea><script>alert(1)</script>",  # out of a text area, which is raw text to a browser
+    "</title><script>alert(1)</script>",  # out of the page's title
+    "[click me](javascript:alert(1))",  # a javascript: URL made by the Markdown of the minutes
+    '<a href="jav&#x09;ascript:alert(1)">click</a>',  # a URL scheme hidden by an entity
+    "&#60;img src=x onerror=alert(1)&#62;",  # entities: shown as typed, never decoded into tags
+    "{{ 7*7 }}",  # template injection: shown as typed, never evaluated
+    '=HYPERLINK("http://evil.example","click")',  # a spreadsheet formula (the CSV export)
+]
+assert set(REPRESENTATIVE_PAYLOADS) <= set(PAYLOADS)
+# For a test that types many payloads at once: the representative ones, or the whole corpus in
+# the slow run.
+PAYLOAD_SETS = [
+    pytest.param(REPRESENTATIVE_PAYLOADS, id="representative"),
+    pytest.param(PAYLOADS, id="corpus", marks=pytest.mark.slow),
 ]
 
 # Template strings that must never be rendered as their value.

@@ -6,7 +6,6 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import clear_url_caches
 
 from assurance.management.commands import benchmark
@@ -44,13 +43,13 @@ def test_the_quick_benchmark_prints_every_page_and_both_references():
     assert Meeting.objects.count() == before
 
 
-def test_the_floor_page_makes_no_queries_of_its_own(client, officer):
+def test_the_floor_page_makes_no_queries_of_its_own(client, officer, captured_queries):
     client.force_login(officer)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("django.conf.settings.ROOT_URLCONF", benchmark.benchmark_urlconf())
         clear_url_caches()
         try:
-            with CaptureQueriesContext(connection) as queries:
+            with captured_queries() as queries:
                 response = client.get("/benchmark-floor/")
         finally:
             clear_url_caches()

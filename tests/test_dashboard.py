@@ -4,9 +4,6 @@ import datetime
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +18,7 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
-from tests.pages import page_text
+from tests.pages import page_text, render
 
 pytestmark = pytest.mark.django_db
 
@@ -443,18 +440,14 @@ def bulk_actions(count: int, *, prefix: str = "BULK") -> list[Action]:
     return actions
 
 
-def queries_for(client, url, params=None) -> int:
-    """The queries of rendering the page, not of serving it from the cache."""
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("user_fixture", ["officer", "force_user"])
 def test_the_dashboard_costs_the_same_queries_for_10_actions_as_for_500(
-    client, request, user_fixture
+    client,
+    request,
+    user_fixture,
+    captured_queries,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
 ):
     user = request.getfixturevalue(user_fixture)
     user.acts_for_offices.add(OfficeFactory(abbreviation="CC"))
@@ -462,11 +455,16 @@ def test_the_dashboard_costs_the_same_queries_for_10_actions_as_for_500(
     bulk_actions(10, prefix="FEW")
     client.get(reverse("home"))  # warm the session
     filters = {"q": "call", "owner": user.acts_for_offices.get().pk}
-    few = queries_for(client, reverse("home"))
-    few_filtered = queries_for(client, reverse("home"), filters)
+    with django_assert_max_num_queries(20) as queries:  # the content version, a count a tile (five)
+        render(client, reverse("home"))
+    few = len(queries)
+    with captured_queries() as queries:
+        render(client, reverse("home"), filters)
+    few_filtered = len(queries)
     bulk_actions(490, prefix="MANY")
     assert Action.objects.count() == 500
-    assert queries_for(client, reverse("home")) == few
-    assert queries_for(client, reverse("home"), filters) == few_filtered
+    with django_assert_num_queries(few):
+        render(client, reverse("home"))
+    with django_assert_num_queries(few_filtered):
+        render(client, reverse("home"), filters)
     print(f"dashboard queries for {user_fixture}: {few} with 10 actions and with 500")
-    assert few <= 20  # the content version, and a count a tile (five)

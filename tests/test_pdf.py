@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import include, path, reverse
 from pypdf import PdfReader
 
@@ -16,6 +15,7 @@ from meetings import urls_pdf
 from meetings.models import Meeting
 from meetings.pdf import pdf_filename
 from tests.factories import MeetingFactory
+from tests.seed_data import NOVEMBER_2022, NOVEMBER_2022_ITEMS
 from tests.test_public_minutes import MARKER, build_restricted_meetings
 
 # Until meetings/urls.py adds urls_pdf (as it does urls_editing and the others), these tests
@@ -27,36 +27,13 @@ urlpatterns = [
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
-NOVEMBER_2022 = "Monthly Assurance Meeting November 2022"
 NOVEMBER_2022_NUMBERS = [
     ("1", "Outstanding Matters / Matters arising"),
     ("2", "Holding to account – Performance"),
-    ("2.1", "Victim Satisfaction"),
-    ("2.2", "The Victims' Code"),
-    ("2.3", "Outcomes"),
-    ("2.4", "Integrated offender management (IOM)"),
-    ("2.5", "Call handling"),
-    ("2.6", "Response times"),
-    ("2.7", "Acquisitive crime"),
-    ("2.8", "Possession of weapons"),
-    ("2.9", "Vehicle offences"),
-    ("2.10", "Serious and organised crime (SOC)"),
-    ("2.11", "Road traffic collisions (RTCs)"),
-    ("2.12", "Preferred Staffing Levels (PSLs)"),
+    *((f"2.{number}", title) for number, title in enumerate(NOVEMBER_2022_ITEMS, 1)),
     ("3", "AOB"),
     ("4", "Confirmation of next meeting"),
 ]
-
-
-@pytest.fixture
-def seeds(db):
-    call_command(
-        "loaddata",
-        "fixtures/reference.yaml",
-        "fixtures/meetings_2018.yaml",
-        "fixtures/meetings_2022.yaml",
-        verbosity=0,
-    )
 
 
 @pytest.fixture

@@ -8,9 +8,6 @@ import re
 from urllib.parse import parse_qs
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings import search as search_module
@@ -33,17 +30,6 @@ pytestmark = pytest.mark.django_db
 NOVEMBER_2022 = "Monthly Assurance Meeting November 2022"
 MAY_2018 = "Monthly Assurance Meeting May 2018"
 SEARCH = reverse("meetings:search")
-
-
-@pytest.fixture
-def seeds(db):
-    call_command(
-        "loaddata",
-        "fixtures/reference.yaml",
-        "fixtures/meetings_2018.yaml",
-        "fixtures/meetings_2022.yaml",
-        verbosity=0,
-    )
 
 
 @pytest.fixture
@@ -355,10 +341,9 @@ def meetings_matching(count):
 
 
 def search_page(client, **params):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(SEARCH, {"q": "gecko", **params})
+    response = client.get(SEARCH, {"q": "gecko", **params})
     assert response.status_code == 200
-    return response, len(queries)
+    return response
 
 
 def urls(response):
@@ -374,8 +359,8 @@ def page_links(response):
 def test_the_results_come_a_page_at_a_time_and_the_total_counts_them_all(client, officer):
     meetings_matching(8)
     client.force_login(officer)
-    first, _ = search_page(client)
-    second, _ = search_page(client, page=2)
+    first = search_page(client)
+    second = search_page(client, page=2)
     assert len(first.context["hits"]) == HITS_PER_PAGE == 20
     assert len(second.context["hits"]) == 4
     assert not set(urls(first)) & set(urls(second))
@@ -396,7 +381,7 @@ def test_the_results_come_a_page_at_a_time_and_the_total_counts_them_all(client,
 def test_one_page_of_results_has_no_paging_links(client, officer):
     meetings_matching(2)
     client.force_login(officer)
-    response, _ = search_page(client)
+    response = search_page(client)
     assert len(response.context["hits"]) == 6
     assert "pagination-nav" not in response.content.decode()
     assert "Showing" not in page_text(response)
@@ -411,13 +396,13 @@ def test_the_paging_links_keep_the_query_and_the_filters(client, officer):
         AgendaItemFactory(meeting=meeting, minutes="The gecko figures.").topics.add(topic)
     filters = {"series": str(meeting.series_id), "year": "2021", "topic": "call-handling"}
     client.force_login(officer)
-    response, _ = search_page(client, **filters)
+    response = search_page(client, **filters)
     expected = {"q": ["gecko"]} | {name: [value] for name, value in filters.items()}
     links = page_links(response)
     assert links
     assert all(link == expected | {"page": [link["page"][0]]} for link in links)
     assert {"page": ["2"]} | expected in links
-    second, _ = search_page(client, **filters, page=2)
+    second = search_page(client, **filters, page=2)
     assert len(second.context["hits"]) == 5
     assert all(link == expected | {"page": [link["page"][0]]} for link in page_links(second))
 
@@ -429,7 +414,7 @@ def test_the_counts_and_the_cap_notice_cover_every_match_not_only_the_page(
     meetings_matching(12)
     client.force_login(officer)
     for page in (1, 2):
-        response, _ = search_page(client, page=page)
+        response = search_page(client, page=page)
         assert response.context["counts"] == {"meeting": 10, "item": 10, "action": 10}
         assert response.context["capped"]
         text = page_text(response)
@@ -440,7 +425,7 @@ def test_the_counts_and_the_cap_notice_cover_every_match_not_only_the_page(
 def test_a_search_under_the_cap_has_no_cap_notice(client, officer):
     meetings_matching(2)
     client.force_login(officer)
-    response, _ = search_page(client)
+    response = search_page(client)
     assert not response.context["capped"]
     assert "Only the best" not in page_text(response)
 
@@ -449,7 +434,7 @@ def test_a_search_under_the_cap_has_no_cap_notice(client, officer):
 def test_a_page_number_out_of_range_shows_the_nearest_page(client, officer, page, shown):
     meetings_matching(8)
     client.force_login(officer)
-    response, _ = search_page(client, page=page)
+    response = search_page(client, page=page)
     assert response.context["page_obj"].number == shown
 
 
@@ -461,7 +446,7 @@ def test_a_hostile_snippet_on_a_later_page_is_escaped(client, officer):
         meeting=meeting, position=99, minutes="Before <script>gecko</script> & after."
     )
     client.force_login(officer)
-    response, _ = search_page(client, page=2)
+    response = search_page(client, page=2)
     body = response.content.decode()
     assert len(response.context["hits"]) == 1
     assert "<script>gecko" not in body
@@ -470,21 +455,22 @@ def test_a_hostile_snippet_on_a_later_page_is_escaped(client, officer):
 
 @pytest.mark.parametrize("user_fixture", ["officer", "force_user"])
 def test_a_page_of_results_costs_the_same_queries_for_5_matching_meetings_as_for_60(
-    client, request, user_fixture
+    client, request, user_fixture, django_assert_num_queries, django_assert_max_num_queries
 ):
     client.force_login(request.getfixturevalue(user_fixture))
     meetings_matching(5)
     search_page(client)  # warm the session
-    response, few = search_page(client)
+    with django_assert_max_num_queries(15) as queries:
+        response = search_page(client)
+    few = len(queries)
     assert len(response.context["hits"]) == 5 * 3  # meeting, sub-item, action
     assert not response.context["page_obj"].has_other_pages()
     meetings_matching(55)
     for page in (1, 5, 9):
-        response, many = search_page(client, page=page)
+        with django_assert_num_queries(few, info=f"page {page}"):
+            response = search_page(client, page=page)
         assert response.context["page_obj"].paginator.count == 60 * 3
         assert len(response.context["hits"]) == HITS_PER_PAGE
-        assert many == few, page
-    assert few <= 15
 
 
 # --- Who may open the page ---------------------------------------------------------------------

@@ -12,7 +12,6 @@ import pytest
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.db.models import F
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action, ActionUpdate
@@ -139,18 +138,18 @@ def test_the_stored_vectors_follow_every_edit(postgresql_only, client, officer):
     assert hit.context.endswith("Matched in an update.")
 
 
-def search_sql(query: str, user) -> list[str]:
+def search_sql(query: str, user, captured_queries) -> list[str]:
     """The SQL of the full-text queries the search runs for ``query``."""
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         search(query, user=user)
     return [captured["sql"] for captured in queries if "@@" in captured["sql"]]
 
 
-def test_every_kind_is_matched_through_its_gin_index(postgresql_only, officer):
+def test_every_kind_is_matched_through_its_gin_index(postgresql_only, officer, captured_queries):
     item = AgendaItemFactory(meeting__focus="The ginmarker theme.", minutes="ginmarker figures")
     action = ActionFactory(origin_item=item, description="A ginmarker report.")
     ActionUpdateFactory(action=action, note="The ginmarker report is drafted.")
-    statements = search_sql("ginmarker", officer)
+    statements = search_sql("ginmarker", officer, captured_queries)
     assert len(statements) == len(GIN_INDEXES)
     plans = []
     with connection.cursor() as cursor:
@@ -173,24 +172,24 @@ def plan_nodes(node):
         yield from plan_nodes(child)
 
 
-def test_finding_the_matches_makes_no_headline(postgresql_only, officer):
+def test_finding_the_matches_makes_no_headline(postgresql_only, officer, captured_queries):
     item = AgendaItemFactory(meeting__focus="The ibismarker theme.", minutes="ibismarker figures")
     action = ActionFactory(origin_item=item, description="An ibismarker report.")
     ActionUpdateFactory(action=action, note="The ibismarker report is drafted.")
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         matches = find_matches("ibismarker", user=officer)
     assert len(matches.keys) == 3
     assert len([captured for captured in queries if "@@" in captured["sql"]]) == len(GIN_INDEXES)
     assert not [captured for captured in queries if "ts_headline" in captured["sql"]]
 
 
-def test_headlines_are_made_only_for_the_page_shown(postgresql_only, officer):
+def test_headlines_are_made_only_for_the_page_shown(postgresql_only, officer, captured_queries):
     meeting = MeetingFactory()
     for part in range(8):
         AgendaItemFactory(meeting=meeting, minutes=f"The heronmarker figures, part {part}.")
     matches = find_matches("heronmarker", user=officer).keys
     assert [match.kind for match in matches] == ["item"] * 8
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         hits = hits_for(matches[:3], "heronmarker")
     assert [hit.url for hit in hits] == [hit.url for hit in search("heronmarker", user=officer)][:3]
     (sql,) = [captured["sql"] for captured in queries if "ts_headline" in captured["sql"]]

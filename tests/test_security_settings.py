@@ -20,7 +20,6 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
 
 from assurance import roles
@@ -339,17 +338,6 @@ def crawl(client, start: list[str], limit: int = 150) -> dict[str, list[str]]:
             if not parts.scheme and not parts.netloc and parts.path.startswith("/"):
                 queue.append(urldefrag(link).url)
     return found
-
-
-@pytest.fixture
-def seeds(db):
-    call_command(
-        "loaddata",
-        "fixtures/reference.yaml",
-        "fixtures/meetings_2018.yaml",
-        "fixtures/meetings_2022.yaml",
-        verbosity=0,
-    )
 
 
 def test_no_page_an_officer_can_reach_has_inline_script_or_style(client, officer_client, seeds):

@@ -1,27 +1,12 @@
 """The seed meetings load, on either database, and their pages read like the printed minutes."""
 
 import pytest
-from django.core.management import call_command
 
 from meetings.models import Meeting
 from tests.pages import page_text
+from tests.seed_data import NOVEMBER_2022, NOVEMBER_2022_ITEMS
 
 pytestmark = pytest.mark.django_db
-
-NOVEMBER_2022_ITEMS = [
-    "Victim Satisfaction",
-    "The Victims' Code",
-    "Outcomes",
-    "Integrated offender management (IOM)",
-    "Call handling",
-    "Response times",
-    "Acquisitive crime",
-    "Possession of weapons",
-    "Vehicle offences",
-    "Serious and organised crime (SOC)",
-    "Road traffic collisions (RTCs)",
-    "Preferred Staffing Levels (PSLs)",
-]
 
 NOVEMBER_2022_ATTENDEES = [
     ("John Campion", "Police and Crime Commissioner (PCC)"),
@@ -44,17 +29,6 @@ MAY_2018_ITEMS = [
 ]
 
 
-@pytest.fixture
-def seeds(db):
-    call_command(
-        "loaddata",
-        "fixtures/reference.yaml",
-        "fixtures/meetings_2018.yaml",
-        "fixtures/meetings_2022.yaml",
-        verbosity=0,
-    )
-
-
 def minutes_text(client, user, title):
     client.force_login(user)
     meeting = Meeting.objects.get(title=title)
@@ -73,7 +47,7 @@ def test_the_seed_meetings_and_their_next_meetings_are_all_there(seeds):
 
 
 def test_november_2022_shows_its_twelve_items_under_item_2(seeds, client, officer):
-    text = minutes_text(client, officer, "Monthly Assurance Meeting November 2022")
+    text = minutes_text(client, officer, NOVEMBER_2022)
     assert "2 Holding to account – Performance" in text
     positions = [text.index(f"2.{n} {title}") for n, title in enumerate(NOVEMBER_2022_ITEMS, 1)]
     assert positions == sorted(positions)
@@ -82,13 +56,13 @@ def test_november_2022_shows_its_twelve_items_under_item_2(seeds, client, office
 
 
 def test_november_2022_shows_all_eight_attendees_with_their_capacities(seeds, client, officer):
-    text = minutes_text(client, officer, "Monthly Assurance Meeting November 2022")
+    text = minutes_text(client, officer, NOVEMBER_2022)
     for name, capacity in NOVEMBER_2022_ATTENDEES:
         assert f"{name} {capacity}" in text
 
 
 def test_november_2022_shows_both_actions_with_their_owners(seeds, client, officer):
-    text = minutes_text(client, officer, "Monthly Assurance Meeting November 2022")
+    text = minutes_text(client, officer, NOVEMBER_2022)
     assert "2022-11-01 The PCC asked the Chief to share the IOM data" in text
     assert (
         "referred to her response. Status at the meeting: Open "
@@ -99,7 +73,7 @@ def test_november_2022_shows_both_actions_with_their_owners(seeds, client, offic
 
 
 def test_november_2022_names_the_december_thematic_meeting_as_next(seeds, client, officer):
-    text = minutes_text(client, officer, "Monthly Assurance Meeting November 2022")
+    text = minutes_text(client, officer, NOVEMBER_2022)
     next_meeting = text[text.index("4 Confirmation of next meeting") :]
     assert "Monday 19 December 2022" in next_meeting
     assert "Hindlip HQ" in next_meeting

@@ -6,8 +6,6 @@ import datetime
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,17 +57,17 @@ class Clock:
 # Fewer writes
 
 
-def test_pages_after_signing_in_do_not_write_the_session(client, officer):
+def test_pages_after_signing_in_do_not_write_the_session(client, officer, captured_queries):
     sign_in(client)  # the sign-in saves the session, stamp included
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         assert client.get(reverse("home")).status_code == 200
         assert client.get(reverse("meetings:list")).status_code == 200
     assert session_writes(queries) == 0
 
 
-def test_two_quick_requests_write_the_session_once_at_most(client, officer):
+def test_two_quick_requests_write_the_session_once_at_most(client, officer, captured_queries):
     client.force_login(officer)  # a session saved without the stamp, as before this change
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         assert client.get(reverse("home")).status_code == 200
         assert client.get(reverse("meetings:list")).status_code == 200
     assert session_writes(queries) == 1
@@ -90,13 +88,13 @@ def test_a_quick_request_leaves_the_expiry_and_the_cookie_alone(client, officer)
 # The expiry still slides
 
 
-def test_a_request_after_the_interval_pushes_the_expiry_on(client, officer):
+def test_a_request_after_the_interval_pushes_the_expiry_on(client, officer, captured_queries):
     client.force_login(officer)
     client.get(reverse("home"))
     age_the_refresh_stamp(client, INTERVAL + datetime.timedelta(seconds=1))
     Session.objects.update(expire_date=timezone.now() + datetime.timedelta(minutes=5))
 
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         response = client.get(reverse("meetings:list"))
 
     assert response.status_code == 200
@@ -123,11 +121,11 @@ def test_a_refresh_renews_the_cookies_max_age_when_it_outlives_the_browser(
 
 
 def test_a_user_active_every_interval_stays_signed_in_past_the_idle_limit(
-    client, officer, monkeypatch
+    client, officer, monkeypatch, captured_queries
 ):
     clock = Clock(monkeypatch)
     sign_in(client)
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         for _ in range(45):  # 45 minutes, a page every 59 seconds, in turn...
             clock.advance(INTERVAL - datetime.timedelta(seconds=1))
             assert client.get(reverse("meetings:list")).status_code == 200

@@ -15,6 +15,8 @@ from django.db import connections
 from django.urls import reverse
 from playwright.sync_api import Page, expect, sync_playwright
 
+from tests.seed_data import load_seeds
+
 # Debian's chromium package, installed by `make test` when missing; Playwright never downloads one.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -114,6 +116,12 @@ class BrowserProblems:
         self.problems.append(
             f"HTTP {response.status} for {response.request.resource_type} {response.url}"
         )
+
+
+@pytest.fixture
+def seeds(transactional_db):
+    """The seed meetings, committed where the live server can read them (tests/seed_data.py)."""
+    load_seeds()
 
 
 @pytest.fixture

@@ -4,45 +4,19 @@ minutes, and each page passing axe-core's WCAG A/AA checks."""
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from meetings.models import Meeting
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import BrowserProblems, login
+from tests.seed_data import NOVEMBER_2022, NOVEMBER_2022_ITEMS
 
 pytestmark = pytest.mark.e2e
 
-NOVEMBER_2022 = "Monthly Assurance Meeting November 2022"
-NOVEMBER_2022_ITEMS = [
-    "Victim Satisfaction",
-    "The Victims' Code",
-    "Outcomes",
-    "Integrated offender management (IOM)",
-    "Call handling",
-    "Response times",
-    "Acquisitive crime",
-    "Possession of weapons",
-    "Vehicle offences",
-    "Serious and organised crime (SOC)",
-    "Road traffic collisions (RTCs)",
-    "Preferred Staffing Levels (PSLs)",
-]
 MAY_2018 = "Monthly Assurance Meeting May 2018"
 DRAFT_DECEMBER_2022 = "Thematic Assurance Meeting December 2022 – VAWG"
 BOOTSTRAP_PRIMARY = "rgb(13, 110, 253)"
-
-
-@pytest.fixture
-def seeds(transactional_db):
-    call_command(
-        "loaddata",
-        "fixtures/reference.yaml",
-        "fixtures/meetings_2018.yaml",
-        "fixtures/meetings_2022.yaml",
-        verbosity=0,
-    )
 
 
 def meeting_url(live_server, title):

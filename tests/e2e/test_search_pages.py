@@ -4,7 +4,6 @@ following a hit to its item, and each page passing axe-core's WCAG A/AA checks."
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -12,17 +11,6 @@ from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def seeds(transactional_db):
-    call_command(
-        "loaddata",
-        "fixtures/reference.yaml",
-        "fixtures/meetings_2018.yaml",
-        "fixtures/meetings_2022.yaml",
-        verbosity=0,
-    )
 
 
 def test_an_officer_searches_for_op_reset_and_opens_the_item(page, live_server, seeds, officer):

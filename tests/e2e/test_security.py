@@ -6,7 +6,6 @@ error; the first is recorded here, the second fails any browser test through bro
 """
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -25,17 +24,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.cspViolations.push(`${event.violatedDirective} refused ${event.blockedURI || "inline"}`);
 });
 """
-
-
-@pytest.fixture
-def seeds(transactional_db):
-    call_command(
-        "loaddata",
-        "fixtures/reference.yaml",
-        "fixtures/meetings_2018.yaml",
-        "fixtures/meetings_2022.yaml",
-        verbosity=0,
-    )
 
 
 @pytest.fixture
