@@ -133,10 +133,10 @@ export CREATE_DATABASE
 # The load test: Locust (the "load" extra) against gunicorn with production settings on a
 # PostgreSQL database it creates, fills at archive scale 10 and drops; 50 users for 60 s on the
 # loopback, then a check that every update the users posted was written once. See
-# loadtest/run.py; LOADTEST_DATABASE_URL is the server's maintenance database.
+# performance/loadtest/run.py; LOADTEST_DATABASE_URL is the server's maintenance database.
 .PHONY: loadtest
 loadtest: $(VENV)/.installed-load
-	$(PY) loadtest/run.py
+	$(PY) performance/loadtest/run.py
 
 $(VENV)/.installed-load: requirements/load.lock pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --require-hashes -r requirements/load.lock
@@ -147,10 +147,10 @@ $(VENV)/.installed-load: requirements/load.lock pyproject.toml | $(PY)
 # with production settings, timing the public minutes list meanwhile; fails if a public request
 # takes over a second or fails, or a post answers 500. On a PostgreSQL database it creates
 # (assurance_oversized), fills at archive scale 1 and drops. Needs only the base install.
-# See loadtest/oversized_posts.py.
+# See performance/loadtest/oversized_posts.py.
 .PHONY: loadtest-oversized
 loadtest-oversized: $(VENV)/.installed
-	$(PY) loadtest/oversized_posts.py
+	$(PY) performance/loadtest/oversized_posts.py
 
 lint: install-test
 	$(VENV)/bin/ruff check .

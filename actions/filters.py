@@ -31,9 +31,9 @@ ANY_OUTSTANDING = "outstanding"
 class PlainSelect(forms.Select):
     """A select whose options are written straight from its choices: the meeting filter lists
     every meeting of the archive, and Django's Select builds a dictionary and renders a template
-    for each option (20 ms a page for twenty years of monthly meetings). Same markup; escaped by
-    the standard library's ``html.escape``, which Django's ``escape`` calls behind a lazy-string
-    wrapper that costs more than the escaping."""
+    for each option, which the benchmark's pages show for twenty years of monthly meetings.
+    Same markup; escaped by the standard library's ``html.escape``, which Django's ``escape``
+    calls behind a lazy-string wrapper that costs more than the escaping."""
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(chosen) for chosen in self.format_value(value)}
@@ -349,7 +349,7 @@ class TileCount:
 def count_tiles(visible: QuerySet[Action], horizon: Horizon) -> list[TileCount]:
     """Each tile's count among ``visible``: a query a tile, each reading only its own rows
     through the status indexes (a few hundred in a twenty-year archive), where one aggregate
-    over ``visible`` read every action the user may see (8.5 ms against 3 at scale 10)."""
+    over ``visible`` read every action the user may see (slower at scale 10, by the benchmark)."""
     return [
         TileCount(tile, filter_actions(visible, tile.filters, horizon).count()) for tile in TILES
     ]

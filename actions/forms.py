@@ -108,22 +108,3 @@ class AddReviewedActionForm(OneLineFieldsMixin, forms.Form):
         help_text="For example 2022-07-03: an action of an earlier meeting.",
         error_messages={"max_length": "A reference is 30 characters or fewer."},
     )
-
-
-class CombinedErrors:
-    """Lets the shared error summary (includes/error_summary.html) list the errors of several
-    forms at once, with page-wide ``messages`` first."""
-
-    def __init__(self, forms_with_fields, messages=()):
-        self.forms = list(forms_with_fields)
-        self.messages = list(messages)
-
-    @property
-    def errors(self) -> bool:
-        return bool(self.messages) or any(form.errors for form in self.forms)
-
-    def non_field_errors(self) -> list[str]:
-        return self.messages + [error for form in self.forms for error in form.non_field_errors()]
-
-    def visible_fields(self):
-        return [field for form in self.forms for field in form.visible_fields()]

@@ -11,12 +11,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from actions import workflow
 from actions.models import Action, ReviewedAction
 from meetings.models import Meeting
 
 NOT_KEPT_MESSAGE = "Keep the action in the outstanding matters to record an update on it."
+
+
+def reviewed_actions(meeting: Meeting) -> QuerySet[Action]:
+    """The earlier actions the minutes of ``meeting`` review: the rows the officer kept once
+    the outstanding matters are saved; before that, the product's proposal and any action
+    already updated at the meeting."""
+    rows = ReviewedAction.objects.filter(meeting=meeting).values("action_id")
+    if meeting.outstanding_reviewed:
+        return Action.objects.filter(pk__in=rows)
+    proposed = Action.objects.carried_forward_to(meeting).values("pk")
+    return Action.objects.filter(pk__in=rows) | Action.objects.filter(pk__in=proposed)
+
+
+def reviewing_meetings(origin: Meeting) -> QuerySet[Meeting]:
+    """The meetings whose outstanding matters review actions that arose at ``origin``."""
+    rows = ReviewedAction.objects.filter(action__origin_meeting=origin)
+    return Meeting.objects.filter(pk__in=rows.values("meeting_id"))
 
 
 @dataclass

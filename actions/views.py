@@ -13,19 +13,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from actions import reviewing, workflow
+from actions.audit import change_history_for_action
 from actions.forms import (
     AddReviewedActionForm,
-    CombinedErrors,
     NoteForm,
     OutstandingRowForm,
     TransitionForm,
 )
 from actions.models import Action, ActionUpdate
+from actions.reviewing import reviewed_actions
 from assurance import roles
+from assurance.error_summary import ErrorSummary
 from assurance.permissions import has_role, role_required
 from assurance.submissions import submitted_once
-from meetings.audit import change_history_for_action
-from meetings.minutes import reviewed_actions
 from meetings.models import AgendaItem, Meeting
 from meetings.numbering import agenda_numbers
 
@@ -279,7 +279,7 @@ def outstanding_matters(request, pk):
             for row, entry in zip(rows, entries, strict=True):
                 if entry.error is not None:
                     row.add_workflow_error(entry.error)
-    summary = CombinedErrors([*rows, add_form], page_errors)
+    summary = ErrorSummary(*rows, add_form, messages=page_errors)
     readable = Meeting.objects.visible_to(user).ids_among(
         {a.origin_meeting_id for a in actions}
         | {a.due_meeting_id for a in actions}

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import F, signals
 from simple_history.models import HistoricalChanges
 
+from assurance.history import bulk_created
 from assurance.models import ContentVersion
 
 # The apps whose records the cached pages show. "auth" for names, groups and offices held.
@@ -59,7 +60,8 @@ def _raise_committed_version() -> None:
 
 def content_changed() -> None:
     """Record that the records changed: at once in this process, for every process once the
-    transaction commits. Called by the signals below and by bulk writes that send none."""
+    transaction commits. Called by the signals below (``bulk_created`` for bulk inserts, which
+    send no save signal)."""
     global _local_version
     _local_version = next(_local_changes) + 1
     transaction.on_commit(_raise_committed_version)
@@ -97,6 +99,7 @@ def connect_signals() -> None:
     signals.post_save.connect(_on_save, dispatch_uid="assurance.caching.save")
     signals.post_delete.connect(_on_change, dispatch_uid="assurance.caching.delete")
     signals.m2m_changed.connect(_on_m2m, dispatch_uid="assurance.caching.m2m")
+    bulk_created.connect(_on_change, dispatch_uid="assurance.caching.bulk_create")
 
 
 def fragment(name: str, *vary: Any, build: Callable[[], Any]) -> Any:

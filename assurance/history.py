@@ -4,8 +4,11 @@ history as ``save()`` does, for the models of either app that keep a change hist
 from __future__ import annotations
 
 from django.db import models
+from django.dispatch import Signal
 
-from assurance.caching import content_changed
+# Sent after a bulk insert, which sends no save signal: those who follow every change (the page
+# cache) listen for it as they do for ``post_save``. Arguments: ``sender`` (the model).
+bulk_created = Signal()
 
 
 class HistoryRecordingQuerySet(models.QuerySet):
@@ -19,7 +22,7 @@ class HistoryRecordingQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
-        content_changed()  # bulk_create sends no save signal
+        bulk_created.send(sender=self.model)
         # New rows have no many-to-many links yet, so the bulk history insert loses nothing.
         self.model.history.bulk_history_create([obj for obj in created if obj.pk is not None])
         return created

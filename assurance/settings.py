@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "assurance",
     "meetings",
     "actions",
+    "minutes",  # the minutes and their pages, composed of meetings and actions; no models
+    "performance",  # the synthetic archive, the benchmark and the load tests; no models
 ]
 
 MIDDLEWARE = [
@@ -108,7 +110,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The pages' queries are short lookups; PostgreSQL's JIT compiler, started by the cost
-    # estimates of the correlated subqueries, spent 20 ms compiling a query that runs in 6.
+    # estimates of the correlated subqueries, spent longer compiling a query than running it
+    # (manage.py benchmark shows the pages' times).
     # The archive is small enough to stay in memory, where a random read costs about what a
     # sequential one does: with the default cost of 4 the planner hashed 15,000 ownerships to
     # check 458 outstanding actions rather than looking each one up.
@@ -162,7 +165,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # django-axes' backend comes first: it refuses a locked-out sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = [
-    "assurance.forms.LoginProtectionBackend",
+    "assurance.signin.LoginProtectionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -175,10 +178,10 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "assurance.forms.locked_out"
+AXES_LOCKOUT_CALLABLE = "assurance.signin.locked_out"
 # The username axes counts and stores: bounded to what the user model can hold (axes' column is
 # 255 characters; a longer name made PostgreSQL refuse the row and the sign-in answer 500).
-AXES_USERNAME_CALLABLE = "assurance.forms.lockout_username"
+AXES_USERNAME_CALLABLE = "assurance.signin.lockout_username"
 # One username tried from many addresses: after SIGNIN_THROTTLE_AFTER failures within
 # SIGNIN_THROTTLE_WINDOW, each further attempt from an address that has not signed in as that
 # user within SIGNIN_KNOWN_ADDRESS_AGE waits 1 s after the last failure, doubling with each
@@ -194,7 +197,7 @@ SIGNIN_KNOWN_ADDRESS_AGE = timedelta(days=90)
 # (each appending to X-Forwarded-For) stand in front of the site. Never trust the header otherwise:
 # anyone can send one. (django-ipware is not installed, so axes' AXES_IPWARE_* settings do nothing.)
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "assurance.forms.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "assurance.signin.client_ip_address"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

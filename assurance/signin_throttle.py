@@ -64,7 +64,7 @@ class ThrottledDatabaseHandler(AxesDatabaseHandler):
     """Axes' database handler, also refusing an attempt that must still wait (seconds_to_wait).
 
     The refusal reaches the sign-in form as ``request.signin_wait_seconds``; the form says how
-    long to wait (assurance.forms.LoginForm).
+    long to wait (assurance.signin.LoginForm).
     """
 
     def is_locked(self, request, credentials=None) -> bool:

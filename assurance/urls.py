@@ -1,13 +1,20 @@
-"""Root URLs."""
+"""Root URLs: where each app's pages are mounted.
+
+The "meetings" namespace at /meetings/ is composed here of the meetings app's own pages (series,
+directory, previous minutes) and the minutes app's pages (a meeting's minutes, its agenda and
+items, search), so that the minutes app may import meetings without meetings importing it.
+"""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from actions.dashboard_views import dashboard
-from assurance.forms import LoginForm
 from assurance.health import health
 from assurance.keep_alive import keep_alive
+from assurance.signin import LoginForm
+from meetings import urls as meetings_urls
+from minutes import urls as minutes_urls
 
 urlpatterns = [
     path("", dashboard, name="home"),
@@ -27,8 +34,11 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("meetings/", include("meetings.urls")),
-    path("public/", include("meetings.urls_public")),
+    path(
+        "meetings/",
+        include((minutes_urls.urlpatterns + meetings_urls.urlpatterns, "meetings")),
+    ),
+    path("public/", include((minutes_urls.public_urlpatterns, "public"))),
     path("", include("actions.urls")),
     path("admin/", admin.site.urls),
 ]

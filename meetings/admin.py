@@ -4,7 +4,7 @@ Meetings, attendance and agenda items show their change history ("History" on th
 from django-simple-history; the history is for reading, never for rolling a record back.
 
 The admin keeps the product's rules. The minutes' status is read-only here: approving,
-publishing and reopening are made on the meeting's page through ``meetings.publishing``.
+publishing and reopening are made on the meeting's page through ``minutes.publishing``.
 Approved or published minutes (the meeting, its attendance and items, and the actions arising)
 can be read but not changed or deleted until they are reopened. A save of a versioned record
 (meeting, item, series, action) checks the version its form was loaded at, as the product's

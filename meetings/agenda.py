@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from enum import StrEnum
 
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models.deletion import Collector, ProtectedError
 
-from actions.models import Action
 from meetings.models import AgendaItem, Meeting
 from meetings.numbering import MAX_DEPTH
 
@@ -234,27 +234,37 @@ def item_outdent(*, item: AgendaItem) -> AgendaItem:
 def delete_refusal(item: AgendaItem, nested: Iterable[AgendaItem]) -> str | None:
     """Why the item (with the ``nested`` items inside it) cannot be deleted, or None.
 
-    Actions are never deleted, and an action keeps the item it arose at, so an item with actions
-    arising (or with a sub-item that has some) stays.
+    A record that protects the item it points to (``on_delete=PROTECT``: an action keeps the
+    item it arose at, and actions are never deleted) keeps that item, and the items around it.
+    Django's deletion collector finds them without deleting anything.
     """
-    nested_ids = {child.pk for child in nested}
-    references = list(
-        Action.objects.filter(origin_item_id__in=nested_ids | {item.pk})
-        .order_by("reference")
-        .values_list("reference", "origin_item_id")
-    )
-    if not references:
+    try:
+        Collector(using=router.db_for_write(AgendaItem)).collect([item, *nested])
+    except ProtectedError as refused:
+        keeping = sorted(refused.protected_objects, key=str)
+    else:
         return None
     whose = (
         "This item has"
-        if all(origin == item.pk for _reference, origin in references)
+        if all(_items_pointed_to(record) == {item.pk} for record in keeping)
         else "This item and the items inside it have"
     )
-    listed = ", ".join(reference for reference, _origin in references)
+    meta = keeping[0]._meta
+    kinds = _count(len(keeping), str(meta.verbose_name), str(meta.verbose_name_plural))
+    listed = "; ".join(str(record) for record in keeping)
     return (
-        f"{whose} {_count(len(references), 'action')} arising ({listed}). Actions are never "
-        "deleted: move them to another item first, or keep this item."
+        f"{whose} {kinds} that must stay with it ({listed}). Move "
+        f"{'it' if len(keeping) == 1 else 'them'} to another item first, or keep this item."
     )
+
+
+def _items_pointed_to(record) -> set[int]:
+    """The agenda items a record points to."""
+    return {
+        getattr(record, field.attname)
+        for field in record._meta.concrete_fields
+        if field.related_model is AgendaItem
+    }
 
 
 def item_delete(*, item: AgendaItem) -> int:

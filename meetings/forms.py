@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -585,42 +583,6 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reason the minutes are being reopened"},
     )
-
-
-@dataclass(frozen=True)
-class SummaryEntry:
-    """A field with errors, as includes/error_summary.html reads it."""
-
-    id_for_label: str
-    errors: list[str]
-
-
-class ErrorSummary:
-    """The meeting form's and every attendance row's errors, so the page has one error summary
-    (includes/error_summary.html, passed as its ``form``) linking to the fields of every row."""
-
-    def __init__(self, form: MeetingForm, formset: BaseAttendanceFormSet):
-        self.non_field_errors = list(form.non_field_errors())
-        # A hidden field's error (the version) has nowhere else to show.
-        self.non_field_errors += [
-            error for hidden in form.hidden_fields() for error in hidden.errors
-        ]
-        self.visible_fields = [
-            SummaryEntry(field.id_for_label, list(field.errors))
-            for field in form.visible_fields()
-            if field.errors
-        ]
-        if formset.is_bound:
-            self.non_field_errors += list(formset.non_form_errors())
-            for row in formset.forms:
-                if row.is_removed:
-                    continue
-                self.visible_fields += [
-                    SummaryEntry(row[name].id_for_label, list(errors))
-                    for name, errors in row.errors.items()
-                    if name != NON_FIELD_ERRORS
-                ]
-        self.errors = bool(self.non_field_errors or self.visible_fields)
 
 
 MAX_SERIES_POSITION = 9999

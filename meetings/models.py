@@ -346,6 +346,11 @@ class Meeting(models.Model):
         return reverse("meetings:detail", args=[self.pk])
 
     @property
+    def history_name(self) -> str:
+        """How a change history names the meeting where a record refers to it."""
+        return self.title
+
+    @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
@@ -535,7 +540,7 @@ class MeetingStatusChangeManager(models.Manager):
 class MeetingStatusChange(models.Model):
     """One move of a meeting's minutes between draft, approved and published: who, when, why.
 
-    Written only by ``meetings.publishing``, in the same transaction as the change itself.
+    Written only by ``minutes.publishing``, in the same transaction as the change itself.
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="status_changes")
@@ -584,7 +589,7 @@ class ApprovedMinutes(models.Model):
     query proposes, the minutes record. Deleted when the minutes are reopened."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="record")
-    content = models.JSONField(help_text="The minutes as built by meetings.minutes at approval.")
+    content = models.JSONField(help_text="The minutes as they were approved.")
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

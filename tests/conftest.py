@@ -35,10 +35,17 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def role_groups(django_db_setup, django_db_blocker):
+def role_groups(request):
     """The role groups come from a data migration, but a transactional test (the browser and
-    race tests) empties the database when it ends: put them back for the tests after it."""
-    with django_db_blocker.unblock():
+    race tests) empties the database when it ends: put them back for the tests after it. A test
+    without the database is left alone."""
+    uses_database = "django_db" in request.keywords or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if not uses_database:
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
         if Group.objects.filter(name__in=roles.GROUP_PERMISSIONS).count() < len(
             roles.GROUP_PERMISSIONS
         ):

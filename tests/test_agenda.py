@@ -416,9 +416,12 @@ def test_deleting_an_item_deletes_its_sub_items_and_renumbers(signed_in, meeting
 
 
 def test_an_item_with_actions_cannot_be_deleted(signed_in, meeting, abc):
-    ActionFactory(origin_item=abc["C"], reference="2022-11-01")
-    ActionFactory(origin_item=abc["C"], reference="2022-11-02")
-    refusal = "This item has 2 actions arising (2022-11-01, 2022-11-02). Actions are never deleted"
+    ActionFactory(origin_item=abc["C"], reference="2022-11-01", description="Report back")
+    ActionFactory(origin_item=abc["C"], reference="2022-11-02", description="Share the plan")
+    refusal = (
+        "This item has 2 actions that must stay with it (2022-11-01: Report back; "
+        "2022-11-02: Share the plan). Move them to another item first"
+    )
     page = signed_in.get(delete_url(abc["C"]))
     assert refusal in page_text(page)
     assert "btn-danger" not in page.content.decode()  # no delete button
@@ -433,7 +436,8 @@ def test_an_item_with_actions_cannot_be_deleted(signed_in, meeting, abc):
 def test_an_item_whose_sub_item_has_actions_cannot_be_deleted(meeting, abc):
     ActionFactory(origin_item=abc["B2"], reference="2022-11-01")
     with pytest.raises(
-        AgendaChangeRefused, match=r"inside it have 1 action arising \(2022-11-01\)"
+        AgendaChangeRefused,
+        match=r"inside it have 1 action that must stay with it \(2022-11-01: .*\)\. Move it to",
     ):
         item_delete(item=abc["B"])
     assert AgendaItem.objects.filter(meeting=meeting).count() == 5

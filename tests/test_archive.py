@@ -10,10 +10,12 @@ from django.core.management import call_command
 from django.db.models import F
 
 from actions.models import OUTSTANDING, Action, ActionUpdate, Status
-from assurance import archive
-from assurance.archive import BASE_DATE, generate_archive
-from meetings.models import AgendaItem, Attendance, Meeting
+from actions.references import next_action_reference
+from actions.workflow import TRANSITIONS
+from meetings.models import AgendaItem, Attendance, Meeting, Series
 from meetings.numbering import ordered_tree
+from performance import synthetic_archive as archive
+from performance.synthetic_archive import BASE_DATE, generate_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +90,11 @@ def test_update_chains_follow_the_workflow_to_the_action_status(two_years):
         status = Status.OPEN
         for update in chain:
             assert update.status_before == status, action.reference
+            if update.status_after != update.status_before:
+                assert any(
+                    update.status_before in t.sources and update.status_after == t.target
+                    for t in TRANSITIONS
+                ), f"{action.reference}: no transition of the workflow makes this change"
             assert update.created_at > action.created_at
             assert update.created_at < archive.at(BASE_DATE, 0)
             if update.meeting:
@@ -111,6 +118,41 @@ def test_status_changes_are_made_by_the_roles_the_workflow_allows(two_years):
         elif update.status_before in (Status.OPEN, Status.IN_PROGRESS):
             force_user = update.author
             assert Action.objects.acted_for_by(force_user).filter(pk=update.action_id).exists()
+
+
+def test_each_route_is_made_of_the_workflows_transitions():
+    for final, routes in archive.ROUTE_MOVES.items():
+        for moves in routes:
+            status = Status.OPEN
+            for move in moves:
+                assert move in TRANSITIONS and status in move.sources
+                status = move.target
+            assert status == final
+
+
+def test_a_route_the_workflow_does_not_allow_is_refused():
+    with pytest.raises(ValueError, match="does not allow 'reopen'"):
+        archive.route(("reopen",), Status.IN_PROGRESS)  # an open action cannot be reopened
+    with pytest.raises(ValueError, match="leads to"):
+        archive.route(("start",), Status.CLOSED)
+
+
+def test_references_follow_the_reference_rule_of_the_series():
+    # The series the archive writes into (the migrations may have created it) numbers its own.
+    Series.objects.update_or_create(
+        name="Monthly Assurance Meeting", defaults={"reference_code": "MAM"}
+    )
+    generate_archive(scale=0.1, seed=2)
+    references = list(Action.objects.values_list("reference", flat=True))
+    assert references and all(reference.startswith("MAM-") for reference in references)
+    last = Action.objects.order_by("-origin_meeting__date", "-reference").first()
+    number = max(
+        int(action.reference.rsplit("-", 1)[1])
+        for action in Action.objects.filter(origin_meeting=last.origin_meeting)
+    )
+    assert next_action_reference(last.origin_meeting) == (
+        f"MAM-{last.origin_meeting.date:%Y-%m}-{number + 1:02d}"
+    )
 
 
 def signature():

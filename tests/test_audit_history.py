@@ -7,8 +7,9 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from actions.audit import change_history_for_action
 from actions.models import Action, ActionOwner
-from meetings.audit import change_history_for_action, change_history_for_meeting
+from meetings.audit import change_history_for_meeting
 from meetings.models import AgendaItem, Attendance, Meeting, Organisation
 from tests.factories import (
     ActionFactory,

@@ -15,7 +15,6 @@ from django.core.management.base import CommandError
 
 from actions.models import Action, ActionOwner, ActionUpdate, ReviewedAction
 from assurance.management.commands.backup import EXCLUDED, backed_up_models
-from meetings.minutes import record_of, with_minutes_header
 from meetings.models import (
     AgendaItem,
     ApprovedMinutes,
@@ -26,7 +25,8 @@ from meetings.models import (
     Series,
     Topic,
 )
-from meetings.pdf import published_pdf
+from minutes.pdf import published_pdf
+from minutes.record import record_of, with_minutes_header
 
 # The restore runs its own transaction and the test empties the database: a real one is needed.
 pytestmark = pytest.mark.django_db(transaction=True)

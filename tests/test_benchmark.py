@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import clear_url_caches
 
-from assurance.management.commands import benchmark
 from meetings.models import Meeting
+from performance.management.commands import benchmark
 
 # The command creates and drops its own databases, next to the test database.
 pytestmark = pytest.mark.django_db

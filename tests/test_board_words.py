@@ -10,7 +10,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from meetings.models import ApprovedMinutes, Attendance, Meeting, ReferenceStyle
-from meetings.publishing import meeting_approve
+from minutes.publishing import meeting_approve
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,

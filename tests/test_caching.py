@@ -13,7 +13,7 @@ from actions.workflow import action_add_note
 from assurance import caching, roles
 from assurance.models import ContentVersion
 from meetings.models import AgendaItem, Meeting
-from meetings.publishing import meeting_approve, meeting_reopen
+from minutes.publishing import meeting_approve, meeting_reopen
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,

@@ -12,8 +12,8 @@ import datetime
 import pytest
 
 from actions.models import OUTSTANDING, Action, ActionOwner, ActionUpdate, Status, start_of_day
-from assurance.archive import generate_archive
 from meetings.models import Meeting, Office
+from performance.synthetic_archive import generate_archive
 from tests.factories import AgendaItemFactory, MeetingFactory, SeriesFactory
 
 pytestmark = pytest.mark.django_db

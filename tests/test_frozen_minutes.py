@@ -16,7 +16,6 @@ from pypdf import PdfReader
 from actions.arising import action_update_details
 from actions.models import Action, Status
 from actions.workflow import action_add_note, action_transition
-from meetings.minutes import with_minutes_header
 from meetings.models import (
     AgendaItem,
     ApprovedMinutes,
@@ -28,8 +27,9 @@ from meetings.models import (
     PublishedPdf,
     Series,
 )
-from meetings.pdf import minutes_html
-from meetings.publishing import meeting_approve, meeting_publish, meeting_reopen
+from minutes.pdf import minutes_html
+from minutes.publishing import meeting_approve, meeting_publish, meeting_reopen
+from minutes.record import with_minutes_header
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,

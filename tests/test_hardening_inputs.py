@@ -14,9 +14,8 @@ from actions.filters import ActionFilterForm
 from actions.forms import AddReviewedActionForm
 from actions.models import Action
 from actions.views import MAX_REVIEW_ROWS, TOO_MANY_REVIEW_ROWS_MESSAGE
-from assurance.forms import LoginForm
 from assurance.inputs import ONE_LINE_MESSAGE, OneLineFieldsMixin, is_text_box
-from meetings.agenda_forms import MAX_NEW_ACTION_ROWS, ActionArisingForm, AgendaItemForm
+from assurance.signin import LoginForm
 from meetings.directory_forms import OfficeForm, PersonForm
 from meetings.forms import (
     MAX_ATTENDANCE_ROWS,
@@ -29,7 +28,8 @@ from meetings.forms import (
 )
 from meetings.models import AgendaItem, Meeting, Office, Organisation, Person, Series
 from meetings.owners import OwnerDirectory
-from meetings.views import MeetingFilterForm
+from minutes.item_form import MAX_NEW_ACTION_ROWS, ActionArisingForm, AgendaItemForm
+from minutes.views import MeetingFilterForm
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,

@@ -38,7 +38,7 @@ UNREACHABLE_DATABASE = "postgres://postgres@127.0.0.1:1/nowhere"
 
 
 def sign_in(username, password, address="203.0.113.1", client=None, path=None):
-    """POST the sign-in form from ``address`` (REMOTE_ADDR, which assurance.forms.
+    """POST the sign-in form from ``address`` (REMOTE_ADDR, which assurance.signin.
     client_ip_address reads when no trusted proxy is configured)."""
     client = client or Client()
     return client.post(
@@ -92,7 +92,7 @@ def test_a_150_character_username_is_still_checked(officer):
 @pytest.mark.parametrize("username", ["a" * 256, "b" * 5000, "nul\x00in the name"])
 def test_a_hand_made_admin_sign_in_never_stores_what_does_not_fit(username):
     """The admin's login form has no length check of its own: what axes stores is still cut
-    to the user model's length (assurance.forms.lockout_username)."""
+    to the user model's length (assurance.signin.lockout_username)."""
     for _ in range(6):
         response = sign_in(username, "wrong-password", path=reverse("admin:login"))
         assert response.status_code in {200, 429}

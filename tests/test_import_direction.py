@@ -1,5 +1,11 @@
-"""Dependencies run one way: ``actions`` may import ``meetings``, ``meetings`` does not import
-``actions``, and ``assurance`` imports the apps only in the modules that compose them.
+"""Dependencies run one way: ``meetings`` ← ``actions`` ← ``minutes``.
+
+``meetings`` (meetings, their agendas, series and the directory) imports neither of the other
+apps; ``actions`` (the action workflow and its pages) may import ``meetings``; ``minutes`` (the
+minutes as a document and the pages showing them, composed of both) may import both, and
+neither imports it. ``assurance`` holds what all of them share and imports the apps only in the
+modules that compose them. The ``performance`` package (synthetic archive, benchmark, load
+tests) stands outside the product and may import anything.
 
 The modules are read with ``ast``, not imported, so an import inside a function counts as much as
 one at the top of a module.
@@ -10,30 +16,23 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-APPS = {"meetings", "actions"}
+import pytest
 
-# The modules of ``meetings`` that still import ``actions``. The goal is an empty set: move what
-# they need from ``actions`` into ``actions`` (which may import ``meetings``) or into
-# ``assurance``, then take the module off this list. The test fails when a module is added to
-# the set of importers, and also when one listed here no longer imports ``actions``, so the
-# list only ever shrinks.
-MEETINGS_IMPORTING_ACTIONS_ALLOWED_FOR_NOW = {
-    "meetings.agenda",  # refuses to delete an item that has actions arising
-    "meetings.agenda_forms",  # the item form saves the actions arising with the item
-    "meetings.audit",  # holds the change history of an action as well as of a meeting
-    "meetings.finding_views",  # the topic and area pages list each item's actions
-    "meetings.minutes",  # the minutes show the actions arising and their updates
-    "meetings.search",  # the search covers actions and their updates
+ROOT = Path(__file__).resolve().parent.parent
+APPS = {"meetings", "actions", "minutes"}
+
+# What each app may import of the others.
+MAY_IMPORT = {
+    "meetings": set(),
+    "actions": {"meetings"},
+    "minutes": {"meetings", "actions"},
 }
 
 # The modules of ``assurance`` that compose the apps, and so may import them. Every other module
-# of the project package (settings, roles, permissions, caching, history, constraints, admin
-# bases ...) imports neither app.
+# of the project package (settings, roles, permissions, caching, history, audit, constraints,
+# admin bases ...) imports none of the apps.
 ASSURANCE_COMPOSING_THE_APPS = {
-    "assurance.urls",  # the URL root: includes each app's URLs and the actions dashboard as home
-    "assurance.archive",  # synthetic benchmark data: writes meetings and their actions
-    "assurance.management.commands.benchmark",  # times the pages of both apps
+    "assurance.urls",  # the URL root: mounts each app's URLs, and the actions dashboard as home
     "assurance.management.commands.restore",  # refuses to restore over a database with meetings
 }
 
@@ -66,16 +65,10 @@ def importers(package: str, of: set[str]) -> set[str]:
     }
 
 
-def test_meetings_imports_actions_only_in_the_modules_not_yet_fixed():
-    found = importers("meetings", {"actions"})
-    assert not found - MEETINGS_IMPORTING_ACTIONS_ALLOWED_FOR_NOW, (
-        "These meetings modules newly import actions; meetings must not depend on actions "
-        "(move the shared piece into assurance, or the code into actions)"
-    )
-    assert not MEETINGS_IMPORTING_ACTIONS_ALLOWED_FOR_NOW - found, (
-        "These meetings modules no longer import actions: take them off "
-        "MEETINGS_IMPORTING_ACTIONS_ALLOWED_FOR_NOW"
-    )
+@pytest.mark.parametrize("app", sorted(MAY_IMPORT))
+def test_each_app_imports_only_the_apps_below_it(app):
+    found = importers(app, APPS - {app} - MAY_IMPORT[app])
+    assert not found, f"{app} may import only {sorted(MAY_IMPORT[app]) or 'no other app'}"
 
 
 def test_assurance_imports_the_apps_only_where_it_composes_them():

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from loadtest.check import check_updates, read_record
+from performance.loadtest.check import check_updates, read_record
 from tests.factories import ActionFactory, ActionUpdateFactory
 
 pytestmark = pytest.mark.django_db

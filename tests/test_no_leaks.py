@@ -33,11 +33,11 @@ from pypdf import PdfReader
 from actions.models import Action, Status
 from actions.workflow import action_add_note, action_transition
 from assurance import roles
-from meetings.minutes import with_minutes_header
 from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Office, Series, Topic
-from meetings.pdf import minutes_html
-from meetings.public import public_meetings
-from meetings.publishing import meeting_approve, meeting_publish, meeting_reopen
+from minutes.pdf import minutes_html
+from minutes.public import public_meetings
+from minutes.publishing import meeting_approve, meeting_publish, meeting_reopen
+from minutes.record import with_minutes_header
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from actions.models import ActionUpdate, ReviewedAction, Status, start_of_day
 from actions.workflow import MINUTES_READ_ONLY_MESSAGE
 from meetings.models import AgendaItem, Meeting
-from meetings.publishing import meeting_approve, meeting_publish
+from minutes.publishing import meeting_approve, meeting_publish
 from tests.factories import (
     ActionFactory,
     ActionUpdateFactory,

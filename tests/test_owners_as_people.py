@@ -10,10 +10,10 @@ from actions import workflow
 from actions.models import Action, ActionOwner, ActionUpdate, Status
 from assurance import roles
 from meetings.directory import NewPerson
-from meetings.minutes import build_minutes, freeze
 from meetings.models import Meeting, Organisation, Person
 from meetings.numbering import OwnerStyle
 from meetings.owners import OwnerDirectory
+from minutes.record import build_minutes, freeze
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,

@@ -6,26 +6,16 @@ import re
 
 import pytest
 from django.conf import settings
-from django.urls import include, path, reverse
+from django.urls import reverse
 from pypdf import PdfReader
 
-from assurance.urls import urlpatterns as root_urlpatterns
-from meetings import urls as meetings_urls
-from meetings import urls_pdf
 from meetings.models import Meeting
-from meetings.pdf import pdf_filename
+from minutes.pdf import pdf_filename
 from tests.factories import MeetingFactory
 from tests.seed_data import NOVEMBER_2022, NOVEMBER_2022_ITEMS
 from tests.test_public_minutes import MARKER, build_restricted_meetings
 
-# Until meetings/urls.py adds urls_pdf (as it does urls_editing and the others), these tests
-# mount it themselves: the root URLs with meetings:pdf in the meetings namespace.
-urlpatterns = [
-    path("meetings/", include((meetings_urls.urlpatterns + urls_pdf.urlpatterns, "meetings"))),
-    *[entry for entry in root_urlpatterns if getattr(entry, "namespace", None) != "meetings"],
-]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 NOVEMBER_2022_NUMBERS = [
     ("1", "Outstanding Matters / Matters arising"),

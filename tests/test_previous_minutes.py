@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from meetings.models import ApprovedMinutes, Meeting, PreviousMinutesApproval
 from meetings.previous_minutes import PreviousMinutesRefused, previous_minutes_record
-from meetings.publishing import meeting_approve, meeting_publish
+from minutes.publishing import meeting_approve, meeting_publish
 from tests.factories import AgendaItemFactory, AttendanceFactory, MeetingFactory, SeriesFactory
 from tests.pages import page_text
 

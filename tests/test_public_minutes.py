@@ -11,7 +11,7 @@ from django.urls import reverse
 from actions.models import ReviewedAction
 from assurance.caching import content_changed
 from meetings.models import AgendaItem, ApprovedMinutes, Meeting
-from meetings.publishing import meeting_approve, meeting_publish, meeting_reopen
+from minutes.publishing import meeting_approve, meeting_publish, meeting_reopen
 from tests.factories import (
     ActionFactory,
     ActionUpdateFactory,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from meetings.models import ApprovedMinutes, Meeting, MeetingStatusChange
-from meetings.publishing import (
+from minutes.publishing import (
     MinutesStatusError,
     meeting_approve,
     meeting_publish,

@@ -10,9 +10,9 @@ from urllib.parse import parse_qs
 import pytest
 from django.urls import reverse
 
-from meetings import search as search_module
 from meetings.models import Meeting, Topic
-from meetings.search import HITS_PER_PAGE, search
+from minutes import search as search_module
+from minutes.search import HITS_PER_PAGE, search
 from tests.factories import (
     ActionFactory,
     ActionUpdateFactory,

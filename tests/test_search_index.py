@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from actions.models import Action, ActionUpdate
 from meetings.models import AgendaItem, Meeting
-from meetings.search import (
+from minutes.search import (
     CONFIG,
     SEARCH_WEIGHTS,
     StoredVector,

@@ -1,1 +1,0 @@
-"""The load test: Locust against gunicorn on PostgreSQL at archive scale 10 (``make loadtest``)."""
