@@ -109,26 +109,17 @@ serve: install pdf-deps
 	  fi; \
 	  SECRET_KEY="$$(cat .secret_key)"; export SECRET_KEY; \
 	fi; \
-	$(PY) -c "$$CREATE_DATABASE"; \
+	$(PY) scripts/ensure_database.py; \
 	$(PY) manage.py migrate --noinput; \
 	$(PY) manage.py collectstatic --noinput --verbosity 0; \
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
-# For make serve: create the PostgreSQL database named in DATABASE_URL if it does not exist.
-define CREATE_DATABASE
-import os, dj_database_url, psycopg2
-db = dj_database_url.parse(os.environ["DATABASE_URL"])
-if db["ENGINE"] == "django.db.backends.postgresql":
-    server = psycopg2.connect(dbname="postgres", user=db["USER"], password=db["PASSWORD"],
-                              host=db["HOST"], port=db["PORT"], connect_timeout=5)
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute('CREATE DATABASE "%s"' % db["NAME"].replace('"', '""'))
-    server.close()
-endef
-export CREATE_DATABASE
+# Create the PostgreSQL database named in DATABASE_URL when it is missing (nothing on SQLite):
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/assurance make database
+# scripts/ensure_database.py is the one place the database is created; make serve and CI use it.
+.PHONY: database
+database: install
+	$(PY) scripts/ensure_database.py
 
 # The load test: Locust (the "load" extra) against gunicorn with production settings on a
 # PostgreSQL database it creates, fills at archive scale 10 and drops; 50 users for 60 s on the
@@ -158,14 +149,15 @@ lint: install-test
 
 # The tests marked slow (the whole hostile-input corpus typed through the forms and the browser)
 # are left out unless PYTEST_ARGS says otherwise; make test-slow runs them, and CI runs both.
-PYTEST_ARGS ?= -m "not slow"
+# The suite runs on every core of the machine (pytest-xdist: one test database a worker).
+PYTEST_ARGS ?= -m "not slow" -n auto
 test: lint browser pdf-deps
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: test-slow
 test-slow: install-test browser pdf-deps
-	$(PY) -m pytest -m slow
+	$(PY) -m pytest -m slow -n auto
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

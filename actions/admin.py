@@ -40,18 +40,21 @@ class ReadOnlyAdminMixin:
         return False
 
 
+# What an update shows in the admin, as a row of the action's updates and in the list of all.
+UPDATE_COLUMNS = [
+    "effective_on",
+    "created_at",
+    "author",
+    "meeting",
+    "status_before",
+    "status_after",
+]
+
+
 class ActionUpdateInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ActionUpdate
     extra = 0
-    fields = [
-        "effective_on",
-        "created_at",
-        "author",
-        "meeting",
-        "status_before",
-        "status_after",
-        "note",
-    ]
+    fields = [*UPDATE_COLUMNS, "note"]
     readonly_fields = fields
     ordering = ["effective_on", "created_at", "pk"]
 
@@ -121,15 +124,7 @@ class ActionAdmin(MinutesPartAdmin, HistoryAdmin):
 
 @admin.register(ActionUpdate)
 class ActionUpdateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "action",
-        "effective_on",
-        "created_at",
-        "author",
-        "meeting",
-        "status_before",
-        "status_after",
-    ]
+    list_display = ["action", *UPDATE_COLUMNS]
     list_filter = ["status_after", "meeting"]
     search_fields = ["action__reference", "note"]
     list_select_related = ["action", "author", "meeting"]

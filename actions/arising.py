@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from actions.models import Action, ActionOwner, ActionUpdate, Status
+from actions.models import (
+    Action,
+    ActionOwner,
+    ActionUpdate,
+    Status,
+    due_point_errors,
+    long_date,
+)
 from actions.references import next_action_reference
 from assurance import roles
 from assurance.permissions import has_role
@@ -24,47 +32,39 @@ from meetings.models import AgendaItem, Meeting, Office, Person
 Owner = Person | Office
 
 OWNER_REQUIRED_MESSAGE = "Enter at least one owner, as the minutes write them"
-LATER_MEETING_MESSAGE = "Choose a meeting later than this one"
 DESCRIPTION_REQUIRED_MESSAGE = "Enter what is to be done"
 
 
-def long_date(day: datetime.date) -> str:
-    """29 November 2022."""
-    return f"{day.day} {day:%B %Y}"
+class ActionDetails(TypedDict):
+    """What the item form sets on an action arising, as the functions below take it."""
+
+    description: str
+    owners: Iterable[Owner]
+    due_date: datetime.date | None
+    due_meeting: Meeting | None
 
 
-def details_errors(
-    *,
-    meeting: Meeting,
-    description: str,
-    owners: Iterable[Owner],
-    due_date: datetime.date | None,
-    due_meeting: Meeting | None,
-) -> dict[str, str]:
+def details_errors(*, meeting: Meeting, **details: Unpack[ActionDetails]) -> dict[str, str]:
     """What is wrong with an action's details, by field name; empty when nothing is.
 
     ``meeting`` is the meeting the action arose at. The item form shows these beside its fields;
     the functions below refuse to save while there are any.
     """
     errors = {}
-    if not description.strip():
+    if not details["description"].strip():
         errors["description"] = DESCRIPTION_REQUIRED_MESSAGE
-    if not list(owners):
+    if not list(details["owners"]):
         errors["owners"] = OWNER_REQUIRED_MESSAGE
-    if due_date is not None and due_date < meeting.date:
-        errors["due_date"] = (
-            f"The due date cannot be before the meeting ({long_date(meeting.date)})"
-        )
-    if due_meeting is not None and due_meeting.date <= meeting.date:
-        errors["due_meeting"] = LATER_MEETING_MESSAGE
-    return errors
+    return errors | due_point_errors(
+        arose_on=meeting.date, due_date=details["due_date"], due_meeting=details["due_meeting"]
+    )
 
 
-def _check(user, **details) -> None:
+def _check(user, meeting: Meeting, details: ActionDetails) -> None:
     # The OPCC minutes the meetings, so it raises actions and sets their owners and due points.
     if not has_role(user, roles.OPCC):
         raise PermissionDenied("Only OPCC staff raise actions and change their details.")
-    errors = details_errors(**details)
+    errors = details_errors(meeting=meeting, **details)
     if errors:
         raise ValidationError(errors)
 
@@ -114,37 +114,22 @@ def _change(what: str, before: str | None, after: str | None) -> str | None:
     return f"{what} changed from {before} to {after}"
 
 
-def action_create(
-    *,
-    item: AgendaItem,
-    description: str,
-    owners: Iterable[Owner],
-    due_date: datetime.date | None,
-    due_meeting: Meeting | None,
-    user,
-) -> Action:
+def action_create(*, item: AgendaItem, user, **details: Unpack[ActionDetails]) -> Action:
     """Raise an action at ``item``, numbered from its meeting's month, owned by ``owners``.
 
     Only while the minutes are a draft: an action arising is part of the minutes.
     """
-    owners = list(owners)
+    owners = details["owners"] = list(details["owners"])
     with transaction.atomic():
         # The lock makes a second officer adding actions to this meeting wait for the number.
         meeting = lock_editable_meeting(item.meeting_id)
-        _check(
-            user,
-            meeting=meeting,
-            description=description,
-            owners=owners,
-            due_date=due_date,
-            due_meeting=due_meeting,
-        )
+        _check(user, meeting, details)
         action = Action(
             origin_meeting=meeting,
             origin_item=item,
-            description=description,
-            due_date=due_date,
-            due_meeting=due_meeting,
+            description=details["description"],
+            due_date=details["due_date"],
+            due_meeting=details["due_meeting"],
             status=Status.OPEN,
         )
         for attempt in (1, 2):
@@ -162,35 +147,21 @@ def action_create(
         return action
 
 
-def action_update_details(
-    *,
-    action: Action,
-    description: str,
-    owners: Iterable[Owner],
-    due_date: datetime.date | None,
-    due_meeting: Meeting | None,
-    user,
-) -> Action:
+def action_update_details(*, action: Action, user, **details: Unpack[ActionDetails]) -> Action:
     """Change an action's wording, owners and due point, leaving its status as it is.
 
     A change of owners or due point writes one ActionUpdate saying what changed ("Owners changed
     from CC to CC / DCC"). Bumps the action's version, so other forms open on it go stale.
     """
-    owners = list(owners)
+    owners = details["owners"] = list(details["owners"])
+    due_date, due_meeting = details["due_date"], details["due_meeting"]
     with transaction.atomic():
         locked = (
             Action.objects.select_for_update(of=("self",))
             .select_related("origin_meeting", "due_meeting")
             .get(pk=action.pk)
         )
-        _check(
-            user,
-            meeting=locked.origin_meeting,
-            description=description,
-            owners=owners,
-            due_date=due_date,
-            due_meeting=due_meeting,
-        )
+        _check(user, locked.origin_meeting, details)
         owners_before = [
             row.owner
             for row in locked.ownerships.select_related("person__office", "office").order_by(
@@ -213,7 +184,7 @@ def action_update_details(
         if owners != owners_before:
             _owners_set(locked, owners)
 
-        locked.description = description
+        locked.description = details["description"]
         locked.due_date = due_date
         locked.due_meeting = due_meeting
         locked.version += 1

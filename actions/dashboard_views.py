@@ -10,8 +10,7 @@ from collections import defaultdict
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from actions.filters import (
@@ -30,7 +29,7 @@ from actions.tracking import (
     recent_updates,
 )
 from assurance import roles
-from assurance.caching import fragment
+from assurance.caching import cached_page
 from assurance.permissions import has_role
 from meetings.models import Meeting, Person, readable_statuses
 from meetings.numbering import agenda_numbers
@@ -60,81 +59,63 @@ def _listing(request, actions):
     }
 
 
-def _page_for_user(request, *, title: str, body_template: str, build_context) -> HttpResponse:
-    """The page around its content. The content is rendered from ``build_context()`` once per
-    change of the records for each user, day (what is overdue) and query string, and kept in
-    the page cache (``assurance.caching``); the page around it carries the user's CSRF token,
-    so it is rendered each time."""
-    user = request.user
-    if not has_role(user, *ROLES):
-        body = render_to_string(body_template, {"has_role": False}, request)
-        return render(request, "actions/page.html", {"title": title, "body": body})
-
-    def build() -> tuple[str, bool]:
-        context = build_context()
-        return render_to_string(body_template, context, request), bool(context["form"].errors)
-
-    body, has_errors = fragment(
-        body_template,
-        user.pk,
-        timezone.localdate(),
-        sorted(request.GET.lists()),
-        build=build,
-    )
-    return render(
-        request, "actions/page.html", {"title": title, "body": body, "has_errors": has_errors}
-    )
+def _per_reader(request):
+    """What the dashboard and the log vary on: the reader, the day (what is overdue) and the
+    query string. A user without a role sees a page that says so, not worth keeping."""
+    if not has_role(request.user, *ROLES):
+        return None
+    return (request.user.pk, timezone.localdate(), sorted(request.GET.lists()))
 
 
+def _no_role(request, template: str, title: str) -> TemplateResponse:
+    return TemplateResponse(request, template, {"has_role": False, "frame": {"title": title}})
+
+
+@cached_page(vary=_per_reader, frame="actions/page.html")
 def dashboard(request):
     """Counts, the next meeting, the last meeting's assurance, the outstanding actions
     (filtered and paged) and the latest updates."""
-
-    def context() -> dict:
-        user = request.user
-        horizon = horizon_for(user)
-        visible = Action.objects.visible_to(user)
-        form = ActionFilterForm(request.GET or None, user=user, outstanding_only=True)
-        outstanding = filter_actions(visible.outstanding(), form.filters, horizon)
-        return {
-            "has_role": True,
-            "form": form,
-            "horizon": horizon,
-            "tiles": count_tiles(visible, horizon),
-            "assurance": last_assurance(user, horizon.today),
-            "updates": recent_updates(visible, user),
-            # The same actions in the log and the export: outstanding unless a status is chosen.
-            "log_status": form.filters.get("status", ANY_OUTSTANDING),
-            "owner_counts": count_by_owner(outstanding, horizon.today, form.owner_choices),
-        } | _listing(request, outstanding)
-
-    return _page_for_user(
-        request,
-        title="Dashboard",
-        body_template="actions/dashboard_body.html",
-        build_context=context,
+    user = request.user
+    if not has_role(user, *ROLES):
+        return _no_role(request, "actions/dashboard_body.html", "Dashboard")
+    horizon = horizon_for(user)
+    visible = Action.objects.visible_to(user)
+    form = ActionFilterForm(request.GET or None, user=user, outstanding_only=True)
+    outstanding = filter_actions(visible.outstanding(), form.filters, horizon)
+    context = {
+        "has_role": True,
+        "form": form,
+        "horizon": horizon,
+        "tiles": count_tiles(visible, horizon),
+        "assurance": last_assurance(user, horizon.today),
+        "updates": recent_updates(visible, user),
+        # The same actions in the log and the export: outstanding unless a status is chosen.
+        "log_status": form.filters.get("status", ANY_OUTSTANDING),
+        "owner_counts": count_by_owner(outstanding, horizon.today, form.owner_choices),
+        "frame": {"title": "Dashboard", "has_errors": bool(form.errors)},
+    }
+    return TemplateResponse(
+        request, "actions/dashboard_body.html", context | _listing(request, outstanding)
     )
 
 
+@cached_page(vary=_per_reader, frame="actions/page.html")
 def action_log(request):
     """Every action the user may read, closed and withdrawn included; filtered and paged."""
-
-    def context() -> dict:
-        user = request.user
-        form = ActionFilterForm(request.GET or None, user=user)
-        horizon = horizon_for(user)
-        actions = filter_actions(Action.objects.visible_to(user), form.filters, horizon)
-        return {
-            "has_role": True,
-            "form": form,
-            "owner_counts": count_by_owner(actions, horizon.today, form.owner_choices),
-        } | _listing(request, actions)
-
-    return _page_for_user(
-        request,
-        title="Action log",
-        body_template="actions/action_log_body.html",
-        build_context=context,
+    user = request.user
+    if not has_role(user, *ROLES):
+        return _no_role(request, "actions/action_log_body.html", "Action log")
+    form = ActionFilterForm(request.GET or None, user=user)
+    horizon = horizon_for(user)
+    actions = filter_actions(Action.objects.visible_to(user), form.filters, horizon)
+    context = {
+        "has_role": True,
+        "form": form,
+        "owner_counts": count_by_owner(actions, horizon.today, form.owner_choices),
+        "frame": {"title": "Action log", "has_errors": bool(form.errors)},
+    }
+    return TemplateResponse(
+        request, "actions/action_log_body.html", context | _listing(request, actions)
     )
 
 

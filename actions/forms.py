@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from actions.workflow import WorkflowError
 from assurance.inputs import OneLineFieldsMixin
+from meetings.forms import GovukBoundField
 
 
 class WorkflowErrorsMixin:
@@ -55,10 +56,12 @@ class EffectiveOnMixin:
 class NoteForm(WorkflowErrorsMixin, EffectiveOnMixin, forms.Form):
     """A progress note on the action page, without a change of status."""
 
+    bound_field_class = GovukBoundField
+
     note = forms.CharField(
         label="Progress note",
         help_text="Say what has been done since the last update.",
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter a progress note saying what has been done."},
     )
 
@@ -70,11 +73,18 @@ class TransitionForm(WorkflowErrorsMixin, EffectiveOnMixin, forms.Form):
     the user may make, and the workflow refuses any other.
     """
 
+    bound_field_class = GovukBoundField
+
     transition = forms.CharField(
         label="New status",
         error_messages={"required": "Choose what to do with the action."},
     )
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        help_text="Say what was done, or why you are making this change.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     # The status the user saw; the page always fills it with the action's current status.
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -100,6 +110,8 @@ class OutstandingRowForm(WorkflowErrorsMixin, forms.Form):
 class AddReviewedActionForm(OneLineFieldsMixin, forms.Form):
     """An earlier action the product did not propose, added to the outstanding matters by its
     reference."""
+
+    bound_field_class = GovukBoundField
 
     reference = forms.CharField(
         label="Add an action by its reference",

@@ -38,6 +38,30 @@ class Status(models.TextChoices):
 OUTSTANDING = (Status.OPEN, Status.IN_PROGRESS, Status.AWAITING_SIGN_OFF)
 
 
+def long_date(day: datetime.date) -> str:
+    """29 November 2022."""
+    return f"{day.day} {day:%B %Y}"
+
+
+LATER_MEETING_MESSAGE = "Choose a meeting later than the one the action arose at"
+
+
+def due_point_errors(
+    *, arose_on: datetime.date, due_date: datetime.date | None, due_meeting: Meeting | None
+) -> dict[str, str]:
+    """What is wrong with an action's due point, by field name; empty when nothing is: the one
+    rule (and the one wording) for the item form, the admin and the domain functions.
+
+    ``arose_on`` is the date of the meeting the action arose at: it cannot be due before it,
+    and it can only come back to a later meeting."""
+    errors = {}
+    if due_date is not None and due_date < arose_on:
+        errors["due_date"] = f"The due date cannot be before the meeting ({long_date(arose_on)})"
+    if due_meeting is not None and due_meeting.date <= arose_on:
+        errors["due_meeting"] = LATER_MEETING_MESSAGE
+    return errors
+
+
 def start_of_day(date: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
 
@@ -201,13 +225,11 @@ class Action(models.Model):
         if self.origin_item_id and self.origin_item.meeting_id != self.origin_meeting_id:
             errors["origin_item"] = "Choose an agenda item of the meeting the action arose at."
         if self.origin_meeting_id:
-            meeting_date = self.origin_meeting.date
-            if self.due_date and self.due_date < meeting_date:
-                errors["due_date"] = (
-                    "The due date cannot be before the meeting the action arose at."
-                )
-            if self.due_meeting_id and self.due_meeting.date <= meeting_date:
-                errors["due_meeting"] = "Choose a meeting later than the one the action arose at."
+            errors |= due_point_errors(
+                arose_on=self.origin_meeting.date,
+                due_date=self.due_date,
+                due_meeting=self.due_meeting if self.due_meeting_id else None,
+            )
         if errors:
             raise ValidationError(errors)
 

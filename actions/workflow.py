@@ -79,8 +79,13 @@ class Transition:
     sources: frozenset[str]
     target: str
     roles: frozenset[str]
-    note_required: bool = False
-    note_message: str = ""  # the error when the required note is missing: how to fix it
+    # The error when the note this move requires is missing, saying how to fix it; "" when the
+    # move needs no note.
+    note_message: str = ""
+
+    @property
+    def note_required(self) -> bool:
+        return bool(self.note_message)
 
 
 _OPCC_AND_PCC = frozenset({roles.OPCC, roles.COMMISSIONER})
@@ -101,7 +106,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         sources=frozenset({Status.OPEN, Status.IN_PROGRESS}),
         target=Status.AWAITING_SIGN_OFF,
         roles=frozenset({roles.FORCE, roles.OPCC}),
-        note_required=True,
         note_message="Say what was done to complete the action, so that it can be signed off.",
     ),
     Transition(
@@ -111,7 +115,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         sources=frozenset(OUTSTANDING),
         target=Status.CLOSED,
         roles=_OPCC_AND_PCC,
-        note_required=True,
         note_message="Say why the action can be closed, for example what the force provided.",
     ),
     Transition(
@@ -121,7 +124,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         sources=frozenset({Status.AWAITING_SIGN_OFF}),
         target=Status.IN_PROGRESS,
         roles=_OPCC_AND_PCC,
-        note_required=True,
         note_message="Say what more needs to be done before the action can be signed off.",
     ),
     Transition(
@@ -131,7 +133,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         sources=frozenset({Status.CLOSED}),
         target=Status.IN_PROGRESS,
         roles=_OPCC_AND_PCC,
-        note_required=True,
         note_message="Say why the action is being reopened.",
     ),
     Transition(
@@ -141,7 +142,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         sources=frozenset(OUTSTANDING),
         target=Status.WITHDRAWN,
         roles=_OPCC_AND_PCC,
-        note_required=True,
         note_message="Say why the action is being withdrawn.",
     ),
 )
@@ -314,49 +314,7 @@ def action_transition(
     spec = TRANSITIONS_BY_NAME.get(transition)
     if spec is None:
         raise WorkflowError("Choose a change of status from the list.", code="forbidden")
-    note = note.strip()
-    with transaction.atomic():
-        action = _lock(action_id=action_id, meeting=meeting)
-        held = authority(user=user, action=action)
-        if not held & spec.roles:
-            raise WorkflowError(
-                f"Only {_who(spec.roles)} can {spec.verb.format(it='an action')}.",
-                code="forbidden",
-            )
-        _check_expected(action, expected_status)
-        if action.status not in spec.sources:
-            status = action.get_status_display().lower()
-            raise WorkflowError(
-                f"This action is {status}, so you cannot {spec.verb.format(it='it')}.",
-                code="status",
-            )
-        if spec.note_required and not note:
-            raise WorkflowError(spec.note_message, code="note_required")
-        effective_on = _effective_date(
-            action, held=held, meeting=meeting, effective_on=effective_on, changes_status=True
-        )
-
-        before = action.status
-        action.status = spec.target
-        if spec.target == Status.CLOSED:
-            # Closed when it took effect: "closed in the last 90 days" counts from then.
-            today = effective_on == timezone.localdate()
-            action.closed_at = timezone.now() if today else start_of_day(effective_on)
-            action.closed_by = user
-        elif before == Status.CLOSED:
-            action.closed_at = None
-            action.closed_by = None
-        action.version += 1
-        action.save(update_fields=["status", "closed_at", "closed_by", "version", "updated_at"])
-        return _record(
-            action,
-            meeting,
-            author=user,
-            effective_on=effective_on,
-            note=note,
-            status_before=before,
-            status_after=spec.target,
-        )
+    return _update(spec, action_id, user, note, meeting, effective_on, expected_status)
 
 
 def action_add_note(
@@ -372,27 +330,70 @@ def action_add_note(
 
     Raises ``WorkflowError`` for every refusal, changing nothing.
     """
+    return _update(None, action_id, user, note, meeting, effective_on, expected_status)
+
+
+def _update(
+    spec: Transition | None,
+    action_id: int,
+    user,
+    note: str,
+    meeting: Meeting | None,
+    effective_on: datetime.date | None,
+    expected_status: str | None,
+    /,
+) -> ActionUpdate:
+    """The workflow's one write: lock, check, and record one update, in one transaction; a
+    change of status by ``spec``, or with None a progress note leaving the status as it is."""
     note = note.strip()
+    who = spec.roles if spec else NOTE_ROLES
     with transaction.atomic():
         action = _lock(action_id=action_id, meeting=meeting)
         held = authority(user=user, action=action)
-        if not held & NOTE_ROLES:
-            raise WorkflowError(
-                f"Only {_who(NOTE_ROLES)} can add a progress note to an action.",
-                code="forbidden",
-            )
+        if not held & who:
+            doing = spec.verb.format(it="an action") if spec else "add a progress note to an action"
+            raise WorkflowError(f"Only {_who(who)} can {doing}.", code="forbidden")
         _check_expected(action, expected_status)
-        if not note:
-            raise WorkflowError(NOTE_MISSING_MESSAGE, code="note_required")
+        if spec and action.status not in spec.sources:
+            status = action.get_status_display().lower()
+            raise WorkflowError(
+                f"This action is {status}, so you cannot {spec.verb.format(it='it')}.",
+                code="status",
+            )
+        note_message = spec.note_message if spec else NOTE_MISSING_MESSAGE
+        if note_message and not note:
+            raise WorkflowError(note_message, code="note_required")
         effective_on = _effective_date(
-            action, held=held, meeting=meeting, effective_on=effective_on, changes_status=False
+            action,
+            held=held,
+            meeting=meeting,
+            effective_on=effective_on,
+            changes_status=spec is not None,
         )
+        before = action.status
+        if spec:
+            _set_status(action, spec.target, user=user, effective_on=effective_on)
         return _record(
             action,
             meeting,
             author=user,
             effective_on=effective_on,
             note=note,
-            status_before=action.status,
+            status_before=before,
             status_after=action.status,
         )
+
+
+def _set_status(action: Action, target: str, *, user, effective_on: datetime.date) -> None:
+    before = action.status
+    action.status = target
+    if target == Status.CLOSED:
+        # Closed when it took effect: "closed in the last 90 days" counts from then.
+        today = effective_on == timezone.localdate()
+        action.closed_at = timezone.now() if today else start_of_day(effective_on)
+        action.closed_by = user
+    elif before == Status.CLOSED:
+        action.closed_at = None
+        action.closed_by = None
+    action.version += 1
+    action.save(update_fields=["status", "closed_at", "closed_by", "version", "updated_at"])

@@ -1,13 +1,14 @@
-"""Rendered fragments kept until the records behind them change.
+"""The page cache: what a view rendered, kept until the records behind it change.
 
 The dashboard and the minutes are rendered from hundreds of rows that change a few times a day
-and are read many times in between. ``fragment()`` keeps what a page rendered under the
-*content version*: a counter in the database raised after every committed change to meetings,
-actions, offices, people and accounts. A change therefore makes every earlier fragment
-unreachable in every process (the cache's size limit drops them later), and checking costs one
-query by primary key. There is no expiry to tune and no invalidation to forget: a new kind of
-record in those apps is covered by the signals below without a line of code. The row's random
-epoch keeps a restored database, whose count starts again, from meeting pages kept before.
+and are read many times in between. A view opts in with ``@cached_page(vary=..., frame=...)``,
+which keeps what the view rendered under the *content version*: a counter in the database
+raised after every committed change to meetings, actions, offices, people and accounts. A change
+therefore makes every earlier page unreachable in every process (the cache's size limit drops
+them later), and checking costs one query by primary key. There is no expiry to tune and no
+invalidation to forget: a new kind of record in those apps is covered by the signals below
+without a line of code. The row's random epoch keeps a restored database, whose count starts
+again, from meeting pages kept before.
 
 Why the counter is raised after the commit, not inside the transaction: inside, its row lock
 would be held until the commit and would serialise (and could deadlock) concurrent writers.
@@ -16,21 +17,25 @@ the old counter may have seen the new rows, and then keeps them under the old ke
 pages older than the change ask for; a page that read the new counter reads only new rows.
 
 Each process also counts the changes it makes itself, committed or not, and adds that to the
-key, so a process never reads back a fragment from before its own write (a test runs inside a
+key, so a process never reads back a page from before its own write (a test runs inside a
 transaction that never commits, and a request may render after writing in the same transaction).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F, signals
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.response import TemplateResponse
 from simple_history.models import HistoricalChanges
 
 from assurance.history import bulk_created
@@ -102,14 +107,59 @@ def connect_signals() -> None:
     bulk_created.connect(_on_change, dispatch_uid="assurance.caching.bulk_create")
 
 
-def fragment(name: str, *vary: Any, build: Callable[[], Any]) -> Any:
-    """What ``build()`` returns for ``name`` and ``vary`` at the current content version: from
-    the cache if it was built since the last change, else built and kept. ``vary`` must hold
-    everything else the result depends on (the user or role, today's date, the query string)."""
+class _NoTokenInCachedContent:
+    """What ``{% csrf_token %}`` finds while cached content renders. A token is valid only for
+    the session it was made in, so one kept in the cache would be refused when served to the
+    next session: forms that post belong in the frame, rendered on every request."""
+
+    def _refuse(self, *args):
+        raise ImproperlyConfigured(
+            "A CSRF token in cached content would be another session's: put the form in the "
+            "page's frame (assurance.caching.cached_page)."
+        )
+
+    __bool__ = __str__ = __html__ = _refuse
+
+
+def _key(view, vary: tuple) -> str:
     parts = repr((_committed(), _local_version, *vary)).encode()
-    key = f"fragment:{name}:{hashlib.sha256(parts).hexdigest()}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value)  # for the TIMEOUT of settings.CACHES
-    return value
+    return f"page:{view.__module__}.{view.__qualname__}:{hashlib.sha256(parts).hexdigest()}"
+
+
+def cached_page(*, vary: Callable[..., tuple | None], frame: str | None = None):
+    """Keep what the decorated view renders until the records change.
+
+    The view returns a ``TemplateResponse`` of the page's content; ``vary(request, *args,
+    **kwargs)`` returns everything else that content depends on (the user or their roles,
+    today's date, the query string), or None for a page not worth keeping (it is rendered each
+    time). With ``frame``, the content is placed as ``body`` in that template, rendered on every
+    request with the context the view put under ``"frame"`` (kept with the content), so the
+    session's CSRF token, messages and timeout are always this request's. Without a frame the
+    content is the whole page, for a page with nothing of its request in it (the public
+    minutes). Only a rendered 200 is kept, without the view's headers: a 404 or a redirect is
+    asked for again next time."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def cached_view(request, *args, **kwargs):
+            varies = vary(request, *args, **kwargs)
+            key = None if varies is None else _key(view, varies)
+            kept = None if key is None else cache.get(key)
+            if kept is None:
+                response = view(request, *args, **kwargs)
+                if not isinstance(response, TemplateResponse) or response.status_code != 200:
+                    return response
+                context = dict(response.context_data or {})
+                frame_context = context.pop("frame", {})
+                response.context_data = context | {"csrf_token": _NoTokenInCachedContent()}
+                kept = (response.rendered_content, frame_context)
+                if key is not None:
+                    cache.set(key, kept)  # for the TIMEOUT of settings.CACHES
+            body, frame_context = kept
+            if frame is None:
+                return HttpResponse(body)
+            return render(request, frame, {**frame_context, "body": body})
+
+        return cached_view
+
+    return decorator

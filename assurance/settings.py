@@ -226,6 +226,9 @@ if DEBUG:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
 
+# Every field crispy lays out goes through the project's one field template: the pack's
+# field.html is replaced by templates/bootstrap5/field.html, which includes
+# templates/includes/form_field.html.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -17,7 +17,7 @@ from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError
 
 from meetings.models import AgendaItem, Meeting
-from meetings.numbering import MAX_DEPTH
+from meetings.numbering import NESTING_RULE, nests_too_deep
 
 READ_ONLY_MESSAGE = Meeting.READ_ONLY_MESSAGE
 
@@ -89,11 +89,8 @@ class Outline:
 
     def add_child_refusal(self, parent: AgendaItem | None) -> str | None:
         """Why nothing may be added under ``parent`` (None: at the top level), or None."""
-        if parent is not None and self.depth(parent) >= MAX_DEPTH:
-            return (
-                f"“{parent.title}” cannot have sub-items: agenda items nest at most "
-                f"{MAX_DEPTH} levels deep."
-            )
+        if parent is not None and nests_too_deep(self.depth(parent) + 1):
+            return f"“{parent.title}” cannot have sub-items: {NESTING_RULE}."
         return None
 
     def refusal(self, move: Move, item: AgendaItem) -> str | None:
@@ -110,11 +107,8 @@ class Outline:
                     "level for it to go under."
                 )
             # It goes one level deeper, and everything nested in it with it.
-            if self.depth(item) + self.height(item) > MAX_DEPTH:
-                return (
-                    f"“{item.title}” cannot be indented: agenda items nest at most "
-                    f"{MAX_DEPTH} levels deep."
-                )
+            if nests_too_deep(self.depth(item) + 1, self.height(item)):
+                return f"“{item.title}” cannot be indented: {NESTING_RULE}."
         if move == Move.OUTDENT and item.parent_id is None:
             return f"“{item.title}” is already at the top level, so it cannot be outdented."
         return None

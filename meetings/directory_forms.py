@@ -13,6 +13,7 @@ from django.utils import timezone
 from assurance import roles
 from assurance.inputs import OneLineFieldsMixin
 from meetings.directory import holding_starts_too_early_message
+from meetings.forms import GovukBoundField, position_field
 from meetings.models import Office, OfficeHolding, Person
 
 MAX_OFFICE_POSITION = 10_000
@@ -48,6 +49,8 @@ class DelegatesField(forms.ModelMultipleChoiceField):
 class PersonForm(OneLineFieldsMixin, forms.ModelForm):
     """A person's name, initials, rank or title, organisation, email, whether they are active,
     and the office they hold with the date they took it."""
+
+    bound_field_class = GovukBoundField
 
     office = OfficeChoiceField(
         label="Holds office (optional)",
@@ -150,20 +153,9 @@ class PersonForm(OneLineFieldsMixin, forms.ModelForm):
 class OfficeForm(OneLineFieldsMixin, forms.ModelForm):
     """An office's title, abbreviation, organisation and place in lists."""
 
-    position = forms.IntegerField(
-        label="Position in lists",
-        help_text="Lower numbers come first.",
-        required=False,
-        min_value=0,
-        max_value=MAX_OFFICE_POSITION,
-        # Text, not a number box, so that what was typed is shown again with the message.
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        error_messages={
-            "invalid": "Enter the position as a whole number, such as 2",
-            "min_value": f"Enter the position as a whole number from 0 to {MAX_OFFICE_POSITION}",
-            "max_value": f"Enter the position as a whole number from 0 to {MAX_OFFICE_POSITION}",
-        },
-    )
+    bound_field_class = GovukBoundField
+
+    position = position_field(MAX_OFFICE_POSITION)
 
     delegates = DelegatesField(
         label="Force users who act for this office (optional)",

@@ -19,6 +19,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.db.models import Q
+from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
@@ -62,6 +63,45 @@ def capacity_for(person: Person) -> str:
     if person.office is None:
         return ""
     return f"{person.office.title} ({person.office.abbreviation})"
+
+
+class GovukBoundField(BoundField):
+    """Adds Bootstrap's classes and points the input at its hint and its error message.
+
+    The bound field of every form, rendered by the one field template,
+    ``templates/includes/form_field.html`` (crispy-forms' field template includes it too). The
+    ids match that template: ``<id>-hint`` and ``<id>-error`` (includes/field_error.html). Radios
+    and checkbox lists are described on their fieldset instead, by the template. A class set on
+    the widget is kept after Bootstrap's.
+    """
+
+    def _bootstrap_class(self, widget) -> str:
+        if self.use_fieldset or isinstance(widget, forms.CheckboxInput):
+            return "form-check-input"
+        if isinstance(widget, forms.Select):
+            return "form-select"
+        return "form-control"
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if widget.is_hidden:
+            return attrs
+        css = " ".join(filter(None, [self._bootstrap_class(widget), widget.attrs.get("class")]))
+        attrs["class"] = f"{css} is-invalid" if self.errors else css
+        attrs.pop("aria-describedby", None)
+        if self.describedby and not self.use_fieldset:
+            attrs["aria-describedby"] = self.describedby
+        return attrs
+
+    @property
+    def describedby(self) -> str:
+        ids = []
+        if self.help_text:
+            ids.append(f"{self.auto_id}-hint")
+        if self.errors:
+            ids.append(f"{self.id_for_label}-error")
+        return " ".join(ids)
 
 
 class PersonDirectory:
@@ -178,6 +218,26 @@ def new_name_field(label: str) -> forms.CharField:
     )
 
 
+def position_field(maximum: int) -> forms.IntegerField:
+    """The optional "Position in lists" of a series or an office, a whole number from 0."""
+    out_of_range = f"Enter the position as a whole number from 0 to {maximum}"
+    return forms.IntegerField(
+        label="Position in lists",
+        help_text="Lower numbers come first.",
+        required=False,
+        min_value=0,
+        max_value=maximum,
+        # Text, not a number box: a browser empties a number box holding what is not a number,
+        # and what the user typed must be shown again with the message.
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter the position as a whole number, such as 2",
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+        },
+    )
+
+
 def new_organisation_field(label: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
@@ -193,6 +253,8 @@ MEETING_ROLES = (("chair", "Chair", "chair"), ("minute_taker", "Minute taker", "
 
 class MeetingForm(OneLineFieldsMixin, VersionedFormMixin, forms.ModelForm):
     """Series, title, date and time, venue, chair, minute taker and focus of a meeting."""
+
+    bound_field_class = GovukBoundField
 
     class Meta:
         model = Meeting
@@ -368,6 +430,8 @@ class MeetingForm(OneLineFieldsMixin, VersionedFormMixin, forms.ModelForm):
 
 class AttendanceForm(OneLineFieldsMixin, forms.Form):
     """One attendance row: a person from the directory, or the name of someone new."""
+
+    bound_field_class = GovukBoundField
 
     def __init__(self, *args, directory: PersonDirectory, **kwargs):
         super().__init__(*args, **kwargs)
@@ -577,6 +641,8 @@ def attendance_initial(meeting: Meeting) -> list[dict]:
 class ReopenForm(forms.Form):
     """Why approved or published minutes are being reopened; kept in the history."""
 
+    bound_field_class = GovukBoundField
+
     reason = forms.CharField(
         label="Why are the minutes being reopened?",
         help_text="Say what needs correcting. This is kept in the meeting's history.",
@@ -593,21 +659,9 @@ class SeriesForm(OneLineFieldsMixin, VersionedFormMixin, forms.ModelForm):
     it is active and its place in lists. The rules that compare it with other series are
     Series.clean's."""
 
-    position = forms.IntegerField(
-        label="Position in lists",
-        help_text="Lower numbers come first.",
-        required=False,
-        min_value=0,
-        max_value=MAX_SERIES_POSITION,
-        # Text, not a number box: a browser empties a number box holding what is not a number,
-        # and what the user typed must be shown again with the message.
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        error_messages={
-            "invalid": "Enter the position as a whole number, such as 2",
-            "min_value": f"Enter the position as a whole number from 0 to {MAX_SERIES_POSITION}",
-            "max_value": f"Enter the position as a whole number from 0 to {MAX_SERIES_POSITION}",
-        },
-    )
+    bound_field_class = GovukBoundField
+
+    position = position_field(MAX_SERIES_POSITION)
 
     class Meta:
         model = Series

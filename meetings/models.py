@@ -13,7 +13,13 @@ from simple_history.models import HistoricalRecords
 from assurance import roles
 from assurance.constraints import choices_check
 from assurance.history import HistoryRecordingQuerySet
-from meetings.numbering import MAX_DEPTH, OwnerStyle, ReferenceStyle, number_items
+from meetings.numbering import (
+    NESTING_RULE,
+    OwnerStyle,
+    ReferenceStyle,
+    nests_too_deep,
+    number_items,
+)
 
 
 class Organisation(models.TextChoices):
@@ -256,6 +262,19 @@ class Series(models.Model):
     def default_title(self, date) -> str:
         """A meeting's title when none is typed: "Holding to Account, 29 November 2022"."""
         return f"{self.name}, {date.day} {date:%B %Y}"
+
+
+# The standing meeting the migrations create (meetings 0006) and the seeds' meetings belong to.
+DEFAULT_SERIES_NAME = "Monthly Assurance Meeting"
+
+
+def default_series() -> Series:
+    """The series the migrations create, made again if it is missing (a transactional test's
+    database loses the migrations' rows): the one series of the test data and of the synthetic
+    archive, so that their meetings form one chain as the seeds do."""
+    return Series.objects.get_or_create(
+        name=DEFAULT_SERIES_NAME, defaults={"minutes_label": DEFAULT_SERIES_NAME}
+    )[0]
 
 
 def readable_statuses(user) -> tuple[str, ...]:
@@ -520,8 +539,8 @@ class AgendaItem(models.Model):
                 raise ValidationError({"parent": "An item cannot sit inside itself."})
             depth += 1
             ancestor = ancestor.parent
-        if depth > MAX_DEPTH:
-            raise ValidationError({"parent": f"Agenda items nest at most {MAX_DEPTH} deep."})
+        if nests_too_deep(depth):
+            raise ValidationError({"parent": f"{NESTING_RULE.capitalize()}."})
 
     @property
     def number(self) -> str:

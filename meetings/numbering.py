@@ -12,6 +12,13 @@ from typing import Protocol
 from django.db import models
 
 MAX_DEPTH = 3
+NESTING_RULE = f"agenda items nest at most {MAX_DEPTH} levels deep"
+
+
+def nests_too_deep(depth: int, height: int = 1) -> bool:
+    """Whether an item placed at ``depth`` (1 = the top level) would break ``NESTING_RULE``,
+    with the ``height`` levels it and its sub-items take up (1 with no sub-items)."""
+    return depth + height - 1 > MAX_DEPTH
 
 
 class ReferenceStyle(models.TextChoices):
@@ -100,7 +107,7 @@ def board_reference_beside(item: NumberedNode, style: str) -> str:
 def agenda_numbers(meeting_ids: Iterable[int]) -> tuple[dict[int, str], dict[int, int]]:
     """Every item's agenda number, and its place in reading order within its meeting, for all
     items of the given meetings: one query (none for no meetings)."""
-    # Imported here: meetings.models imports this module for MAX_DEPTH and number_items.
+    # Imported here: meetings.models imports this module for the nesting rule and number_items.
     from meetings.models import AgendaItem
 
     meeting_ids = set(meeting_ids)

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from assurance import roles
 from assurance.permissions import role_required
 from assurance.submissions import submitted_once
+from meetings.forms import GovukBoundField
 from meetings.models import Meeting, PreviousMinutesApproval, PreviousMinutesOutcome
 
 NAME_THE_AMENDMENTS = "Name the amendments made"
@@ -110,6 +111,8 @@ class FirstChoiceRadioSelect(forms.RadioSelect):
 class PreviousMinutesForm(forms.ModelForm):
     """The outcome, and the amendments or the reason it needs. The write is
     ``previous_minutes_record``'s."""
+
+    bound_field_class = GovukBoundField
 
     outcome = forms.ChoiceField(
         label="Were the minutes of the previous meeting approved?",

@@ -99,7 +99,7 @@ def agenda(request, pk):
             "meeting": meeting,
             "entries": entries,
             "editable": meeting.is_editable,
-            "read_only_message": builder.READ_ONLY_MESSAGE,
+            "read_only_message": Meeting.READ_ONLY_MESSAGE,
         },
     )
 
@@ -168,7 +168,7 @@ def item_create(request, pk):
     meeting = _meeting(request, pk)
     if not meeting.is_editable and request.method != "POST":
         # A POST goes on to the form, which refuses it and keeps what was typed.
-        messages.error(request, builder.READ_ONLY_MESSAGE)
+        messages.error(request, Meeting.READ_ONLY_MESSAGE)
         return redirect(_agenda_url(meeting))
     parent = None
     parent_pk = request.GET.get("parent", "")
@@ -203,7 +203,7 @@ def item_edit(request, pk, item_pk):
     item = get_object_or_404(meeting.items, pk=item_pk)
     if not meeting.is_editable and request.method != "POST":
         # A POST goes on to the form, which refuses it and keeps what was typed.
-        messages.error(request, builder.READ_ONLY_MESSAGE)
+        messages.error(request, Meeting.READ_ONLY_MESSAGE)
         return redirect(_agenda_url(meeting, item))
     _items, numbers = _numbered(meeting)
     editor = ItemEditor(
@@ -223,7 +223,7 @@ def item_delete(request, pk, item_pk):
     meeting = _meeting(request, pk)
     item = get_object_or_404(meeting.items, pk=item_pk)
     if not meeting.is_editable:
-        messages.error(request, builder.READ_ONLY_MESSAGE)
+        messages.error(request, Meeting.READ_ONLY_MESSAGE)
         return redirect(_agenda_url(meeting, item))
     if request.method == "POST":
         try:

@@ -14,18 +14,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.forms.boundfield import BoundField
 
-from actions.arising import (
-    DESCRIPTION_REQUIRED_MESSAGE,
-    LATER_MEETING_MESSAGE,
-    details_errors,
-)
-from actions.models import Action
+from actions.arising import DESCRIPTION_REQUIRED_MESSAGE, details_errors
+from actions.models import LATER_MEETING_MESSAGE, Action
 from assurance.error_summary import ErrorSummary
 from assurance.inputs import BoundedFormSet, OneLineFieldsMixin
 from assurance.versioning import STALE_EDIT_MESSAGE, VersionedFormMixin
 from meetings.agenda import AgendaChangeRefused
 from meetings.directory import NewPerson
-from meetings.forms import new_name_field, new_organisation_field
+from meetings.forms import GovukBoundField, new_name_field, new_organisation_field
 from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Office, Topic
 from meetings.owners import OWNERS_HELP, OwnerDirectory
 from minutes.item_saving import StaleForms, item_save
@@ -74,41 +70,6 @@ class CheckboxList(forms.CheckboxSelectMultiple):
 
     def id_for_label(self, id_, index=None):
         return super().id_for_label(id_, "0" if index is None else index)
-
-
-class GovukBoundField(BoundField):
-    """Adds Bootstrap's classes and points the input at its hint and its error message.
-
-    The ids match the template: ``<id>-hint`` and ``<id>-error`` (includes/field_error.html).
-    A checkbox list is described on its fieldset instead, by the template.
-    """
-
-    CLASSES = {
-        "checkbox": "form-check-input",
-        "checkboxlist": "form-check-input",
-        "select": "form-select",
-    }
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        widget = widget or self.field.widget
-        if widget.is_hidden:
-            return attrs
-        css = self.CLASSES.get(self.widget_type, "form-control")
-        attrs["class"] = f"{css} is-invalid" if self.errors else css
-        attrs.pop("aria-describedby", None)
-        if self.describedby and not self.use_fieldset:
-            attrs["aria-describedby"] = self.describedby
-        return attrs
-
-    @property
-    def describedby(self) -> str:
-        ids = []
-        if self.help_text:
-            ids.append(f"{self.auto_id}-hint")
-        if self.errors:
-            ids.append(f"{self.id_for_label}-error")
-        return " ".join(ids)
 
 
 class AgendaItemForm(OneLineFieldsMixin, VersionedFormMixin, forms.ModelForm):

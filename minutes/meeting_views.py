@@ -33,11 +33,6 @@ from meetings.models import Meeting
 from minutes import publishing
 from minutes.record import with_minutes_header
 
-READ_ONLY_MESSAGE = (
-    "These minutes have been {status}, so they are read-only. To correct them, reopen them "
-    "for correction first. Nothing has been saved: what you typed is shown below."
-)
-
 
 def _visible_meeting(request, pk) -> Meeting:
     return get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
@@ -94,6 +89,7 @@ def meeting_edit(request, pk):
             {
                 "meeting": meeting,
                 "read_only": True,
+                "read_only_message": Meeting.READ_ONLY_MESSAGE,
                 "may_reopen": publishing.may_reopen(request.user, meeting),
             },
         )
@@ -115,8 +111,7 @@ def meeting_edit(request, pk):
     formset = AttendanceFormSet(request.POST, **rows)
     if not meeting.is_editable:
         # Refused, but what was typed is redisplayed rather than lost.
-        status = meeting.get_status_display().lower()
-        form.add_error(None, READ_ONLY_MESSAGE.format(status=status))
+        form.add_error(None, Meeting.READ_ONLY_MESSAGE)
         return _render_form(request, form, formset, status=409, **saved)
     if meeting_form_is_valid(form, formset):
         try:
@@ -149,7 +144,7 @@ def meeting_approve(request, pk):
         request,
         meeting,
         lambda: publishing.meeting_approve(meeting=meeting, user=request.user),
-        "The minutes have been approved. They are now read-only.",
+        "The minutes have been approved.",
     )
     if was_draft and not meeting.is_editable:  # approved just now
         for warning in publishing.approval_warnings(meeting):

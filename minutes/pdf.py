@@ -16,7 +16,7 @@ from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.views import View
+from django.views.decorators.http import require_safe
 
 from actions.reviewing import reviewing_meetings
 from meetings.models import Meeting, MeetingStatus, PublishedPdf
@@ -83,14 +83,13 @@ def pdf_response(pdf: bytes, meeting: Meeting) -> HttpResponse:
     return response
 
 
-class MeetingPdfView(View):
+@require_safe
+def meeting_pdf(request, pk):
     """The full minutes as a PDF for a signed-in user who may read the meeting (drafts only for
     OPCC staff and the Commissioner); anyone else gets a 404, as on the minutes page."""
-
-    def get(self, request, pk):
-        meetings = with_minutes_header(Meeting.objects.visible_to(request.user))
-        meeting = get_object_or_404(meetings, pk=pk)
-        return pdf_response(minutes_pdf(meeting, public=False, user=request.user), meeting)
+    meetings = with_minutes_header(Meeting.objects.visible_to(request.user))
+    meeting = get_object_or_404(meetings, pk=pk)
+    return pdf_response(minutes_pdf(meeting, public=False, user=request.user), meeting)
 
 
 # --- The published PDF: stored when published, served as stored ----------------------------

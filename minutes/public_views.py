@@ -6,10 +6,10 @@ or a reopened meeting is a 404 whoever asks, and nothing links into the signed-i
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
 
-from assurance.caching import fragment
+from assurance.caching import cached_page
 from meetings.previous_minutes import approvals_shown
 from minutes.pdf import pdf_response, published_pdf
 from minutes.public import public_meetings, public_minutes
@@ -41,32 +41,31 @@ def meeting_list(request):
     )
 
 
+def _per_meeting(request, pk):
+    return (pk,)
+
+
 @login_not_required
+@cached_page(vary=_per_meeting)
 def meeting_detail(request, pk):
     """A published meeting's minutes as the public reads them.
 
-    The whole page is the same for every reader until the records change, so it is kept in the
+    The whole page is the same for every reader until the records change, so it is kept by the
     page cache (assurance.caching) as it was sent; reopening the meeting changes the records,
     and the next request finds no page kept and gets the 404."""
-
-    def page() -> bytes:
-        meeting = _public_meeting(pk)
-        minutes = public_minutes(meeting)
-        context = {
-            "meeting": meeting,
-            "minutes": minutes,
-            "pdf_sha256": published_pdf(meeting, with_bytes=False).sha256,
-            "public": True,
-            # Meetings the minutes mention are linked (to their public page) once published.
-            "readable_meeting_ids": public_meetings().ids_among(minutes.referenced_meeting_ids),
-            # Read live, outside the stored minutes: decided at a later, published meeting.
-            "previous_minutes_outcomes": approvals_shown(
-                meeting, readable_meetings=public_meetings()
-            ),
-        }
-        return render(request, "public/meeting_detail.html", context).content
-
-    return HttpResponse(fragment("public-minutes", pk, build=page))
+    meeting = _public_meeting(pk)
+    minutes = public_minutes(meeting)
+    context = {
+        "meeting": meeting,
+        "minutes": minutes,
+        "pdf_sha256": published_pdf(meeting, with_bytes=False).sha256,
+        "public": True,
+        # Meetings the minutes mention are linked (to their public page) once published.
+        "readable_meeting_ids": public_meetings().ids_among(minutes.referenced_meeting_ids),
+        # Read live, outside the stored minutes: decided at a later, published meeting.
+        "previous_minutes_outcomes": approvals_shown(meeting, readable_meetings=public_meetings()),
+    }
+    return TemplateResponse(request, "public/meeting_detail.html", context)
 
 
 @login_not_required

@@ -263,21 +263,13 @@ def hits_for(matches: Sequence[Match], query: str) -> list[SearchHit]:
     return hits
 
 
-def search(
-    query: str,
-    *,
-    user,
-    series: int | None = None,
-    year: int | None = None,
-    topic: Topic | None = None,
-    area: LocalPolicingArea | None = None,
-) -> list[SearchHit]:
-    """Every hit of ``find_matches``, best first (the search page shows a page at a time).
+def search(query: str, *, user, **narrowing) -> list[SearchHit]:
+    """Every hit of ``find_matches``, best first (the search page shows a page at a time),
+    narrowed as that function narrows (``series``, ``year``, ``topic``, ``area``).
 
     Issues a fixed number of queries whatever the number of hits.
     """
-    matches = find_matches(query, user=user, series=series, year=year, topic=topic, area=area)
-    return hits_for(matches.keys, query)
+    return hits_for(find_matches(query, user=user, **narrowing).keys, query)
 
 
 def _action_hit(action: Action, snippet: SafeString, match: Match, numbers) -> SearchHit:

@@ -11,9 +11,9 @@ from minutes import agenda_views, finding_views, meeting_views, pdf, public_view
 
 urlpatterns = [
     # The list of meetings and a meeting's minutes.
-    path("", views.MeetingListView.as_view(), name="list"),
-    path("<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),
-    path("<int:pk>/minutes.pdf", pdf.MeetingPdfView.as_view(), name="pdf"),
+    path("", views.meeting_list, name="list"),
+    path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/minutes.pdf", pdf.meeting_pdf, name="pdf"),
     # Creating and editing a meeting, and moving its minutes through approval.
     path("new/", meeting_views.meeting_create, name="create"),
     path("<int:pk>/edit/", meeting_views.meeting_edit, name="edit"),

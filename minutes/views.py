@@ -5,12 +5,13 @@ Sign-in is required by ``LoginRequiredMiddleware``; what each user may read come
 """
 
 from django import forms
-from django.template.loader import render_to_string
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views.generic import DetailView, TemplateView
+from django.views.decorators.http import require_safe
 
 from assurance import roles
-from assurance.caching import fragment
+from assurance.caching import cached_page
 from assurance.inputs import OneLineFieldsMixin
 from assurance.permissions import has_role
 from meetings.audit import change_history_for_meeting
@@ -77,79 +78,69 @@ class MeetingFilterForm(OneLineFieldsMixin, forms.Form):
         return self.series_names.get(self.chosen_series, "")
 
 
-class MeetingListView(TemplateView):
+@require_safe
+def meeting_list(request):
     """Upcoming meetings (soonest first) and past meetings (newest first), filterable."""
-
-    template_name = "meetings/meeting_list.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        visible = Meeting.objects.visible_to(user).select_related("series")
-        form = MeetingFilterForm(self.request.GET or None, meetings=visible)
-        meetings = form.filtered()
-        today = timezone.localdate()
-        context.update(
-            form=form,
-            series_label=form.series_label,
-            year=form.chosen_year,
-            upcoming=list(meetings.upcoming(today)),
-            past=list(meetings.past(today)),
-            has_role=roles.reads_meetings(user),
-        )
-        return context
+    user = request.user
+    visible = Meeting.objects.visible_to(user).select_related("series")
+    form = MeetingFilterForm(request.GET or None, meetings=visible)
+    meetings = form.filtered()
+    today = timezone.localdate()
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "form": form,
+            "series_label": form.series_label,
+            "year": form.chosen_year,
+            "upcoming": list(meetings.upcoming(today)),
+            "past": list(meetings.past(today)),
+            "has_role": roles.reads_meetings(user),
+        },
+    )
 
 
-class MeetingDetailView(DetailView):
-    """A meeting's minutes, in the order of the printed minutes."""
+def _per_roles(request, pk):
+    """What a meeting's page varies on: which meetings a reader may read, what the minutes and
+    the toolbar show them, all come from their roles."""
+    user = request.user
+    return (pk, sorted(roles.names(user)), user.is_superuser)
 
-    template_name = "meetings/meeting_detail.html"
-    context_object_name = "meeting"
 
-    def get_queryset(self):
-        return with_minutes_header(Meeting.objects.visible_to(self.request.user))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user, meeting = self.request.user, self.object
-        context.update(
-            record=fragment(
-                "meeting-record",
-                meeting.pk,
-                sorted(roles.names(user)),
-                user.is_superuser,
-                build=self.render_record,
-            ),
-            is_opcc=has_role(user, roles.OPCC),
-            may_approve=publishing.may_approve(user, meeting),
-            may_publish=publishing.may_publish(user, meeting),
-            may_reopen=publishing.may_reopen(user, meeting),
-        )
-        return context
-
-    def render_record(self) -> str:
-        """The minutes and their history as this user's roles see them."""
-        user, meeting = self.request.user, self.object
-        minutes = build_minutes(meeting, user=user)
-        is_opcc = has_role(user, roles.OPCC)
-        context = {
+@require_safe
+@cached_page(vary=_per_roles, frame="meetings/meeting_detail.html")
+def meeting_detail(request, pk):
+    """A meeting's minutes, in the order of the printed minutes, with their history for those
+    allowed; the toolbar (with its approval form) is in the frame, rendered each time."""
+    user = request.user
+    meeting = get_object_or_404(with_minutes_header(Meeting.objects.visible_to(user)), pk=pk)
+    minutes = build_minutes(meeting, user=user)
+    is_opcc = has_role(user, roles.OPCC)
+    context = {
+        "meeting": meeting,
+        "minutes": minutes,
+        # Meetings the minutes mention (origin, due back at, next) are linked if readable.
+        "readable_meeting_ids": Meeting.objects.visible_to(user).ids_among(
+            minutes.referenced_meeting_ids
+        ),
+        # Read live, outside the stored minutes: decided at a later meeting. Which later
+        # meetings a reader may read depends on their roles only, as this page does.
+        "previous_minutes_outcomes": approvals_shown(
+            meeting, readable_meetings=Meeting.objects.visible_to(user)
+        ),
+        "shows_history": roles.sees_drafts(user),
+        "published_pdfs": (
+            list(meeting.published_pdfs.defer("pdf").order_by("created_at", "pk"))
+            if roles.sees_drafts(user)
+            else []
+        ),
+        "change_history": change_history_for_meeting(meeting) if is_opcc else None,
+        "frame": {
             "meeting": meeting,
-            "minutes": minutes,
-            # Meetings the minutes mention (origin, due back at, next) are linked if readable.
-            "readable_meeting_ids": Meeting.objects.visible_to(user).ids_among(
-                minutes.referenced_meeting_ids
-            ),
-            # Read live, outside the stored minutes: decided at a later meeting. Which later
-            # meetings a reader may read depends on their roles only, as this fragment does.
-            "previous_minutes_outcomes": approvals_shown(
-                meeting, readable_meetings=Meeting.objects.visible_to(user)
-            ),
-            "shows_history": roles.sees_drafts(user),
-            "published_pdfs": (
-                list(meeting.published_pdfs.defer("pdf").order_by("created_at", "pk"))
-                if roles.sees_drafts(user)
-                else []
-            ),
-            "change_history": change_history_for_meeting(meeting) if is_opcc else None,
-        }
-        return render_to_string("meetings/meeting_record.html", context, self.request)
+            "is_opcc": is_opcc,
+            "may_approve": publishing.may_approve(user, meeting),
+            "may_publish": publishing.may_publish(user, meeting),
+            "may_reopen": publishing.may_reopen(user, meeting),
+        },
+    }
+    return TemplateResponse(request, "meetings/meeting_record.html", context)

@@ -45,8 +45,8 @@ from meetings.models import (
     Office,
     Organisation,
     Person,
-    Series,
     Topic,
+    default_series,
 )
 
 # The archive ends here whatever today is, so that a seed always gives the same archive: the
@@ -289,10 +289,7 @@ class _Builder:
     # Reference data: offices, topics, areas, people and accounts --------------------------
 
     def reference_data(self) -> None:
-        self.series, _ = Series.objects.get_or_create(
-            name="Monthly Assurance Meeting",
-            defaults={"minutes_label": "Monthly Assurance Meeting"},
-        )
+        self.series = default_series()
         self.offices = {}
         for abbreviation, title, organisation, position in OFFICES:
             self.offices[abbreviation], _ = Office.objects.get_or_create(

@@ -1,4 +1,8 @@
-"""factory-boy factories, one per model, with realistic defaults."""
+"""factory-boy factories, one per model, with realistic defaults.
+
+Meetings share the migrations' series (``meetings.models.default_series``) unless a test gives
+them another. Models are named as "app.Model", which factory-boy looks up.
+"""
 
 import datetime
 
@@ -7,18 +11,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from actions.models import Action, ActionOwner, ActionUpdate, Status
-from meetings.models import (
-    AgendaItem,
-    Attendance,
-    LocalPolicingArea,
-    Meeting,
-    Office,
-    Organisation,
-    Person,
-    Series,
-    Topic,
-)
+from actions.models import ActionOwner, Status
+from meetings.models import Attendance, Meeting, Organisation, Person, default_series
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -41,7 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class OfficeFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Office
+        model = "meetings.Office"
         django_get_or_create = ["abbreviation"]
 
     title = factory.Sequence(lambda n: f"Assistant Chief Constable {n}")
@@ -51,7 +45,7 @@ class OfficeFactory(factory.django.DjangoModelFactory):
 
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Person
+        model = "meetings.Person"
 
     name = factory.Faker("name", locale="en_GB")
     organisation = Organisation.FORCE
@@ -60,7 +54,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 class TopicFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Topic
+        model = "meetings.Topic"
         django_get_or_create = ["slug"]
 
     name = factory.Sequence(lambda n: f"Topic {n}")
@@ -69,24 +63,16 @@ class TopicFactory(factory.django.DjangoModelFactory):
 
 class LocalPolicingAreaFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = LocalPolicingArea
+        model = "meetings.LocalPolicingArea"
         django_get_or_create = ["slug"]
 
     name = factory.Sequence(lambda n: f"Area {n}")
     slug = factory.Sequence(lambda n: f"area-{n}")
 
 
-def default_series() -> Series:
-    """The series of the seeds, which the migrations create: meetings share it unless a test
-    gives them another, so they form one chain as the seeds do."""
-    return Series.objects.get_or_create(
-        name="Monthly Assurance Meeting", defaults={"minutes_label": "Monthly Assurance Meeting"}
-    )[0]
-
-
 class SeriesFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Series
+        model = "meetings.Series"
 
     name = factory.Sequence(lambda n: f"Governance Board {n}")
     reference_code = factory.Sequence(lambda n: f"S{n}")
@@ -95,7 +81,7 @@ class SeriesFactory(factory.django.DjangoModelFactory):
 
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Meeting
+        model = "meetings.Meeting"
 
     series = factory.LazyFunction(default_series)
     date = factory.Sequence(lambda n: datetime.date(2022, 1, 4) + datetime.timedelta(days=28 * n))
@@ -117,7 +103,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
 class AttendanceFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Attendance
+        model = "meetings.Attendance"
 
     meeting = factory.SubFactory(MeetingFactory)
     person = factory.SubFactory(PersonFactory)
@@ -127,7 +113,7 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = AgendaItem
+        model = "meetings.AgendaItem"
 
     meeting = factory.SubFactory(MeetingFactory)
     parent = None
@@ -138,7 +124,7 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
 
 class ActionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Action
+        model = "actions.Action"
         skip_postgeneration_save = True
 
     origin_item = factory.SubFactory(AgendaItemFactory)
@@ -169,7 +155,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
 class ActionOwnerFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = ActionOwner
+        model = "actions.ActionOwner"
 
     action = factory.SubFactory(ActionFactory, owners=[])
     office = factory.SubFactory(OfficeFactory)
@@ -177,7 +163,7 @@ class ActionOwnerFactory(factory.django.DjangoModelFactory):
 
 class ActionUpdateFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = ActionUpdate
+        model = "actions.ActionUpdate"
 
     action = factory.SubFactory(ActionFactory)
     author = factory.SubFactory(UserFactory)

@@ -18,6 +18,19 @@ import pytest
 
 from tests.factories import default_series, written_owners
 
+# Template injection: must be shown as typed, never evaluated.
+TEMPLATE_INJECTIONS: list[str] = [
+    "{{ 7*7 }}",
+    "{% debug %}",
+    "{{ request.user.password }}",
+    "${7*7} #{7*7} <%= 7*7 %>",
+]
+# Spreadsheet formulas (the CSV export).
+SPREADSHEET_FORMULAS: list[str] = [
+    '=HYPERLINK("http://evil.example","click")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+]
+
 PAYLOADS: list[str] = [
     # Script tags
     "<script>alert(1)</script>",
@@ -67,14 +80,8 @@ PAYLOADS: list[str] = [
     "<link rel=stylesheet href=//evil.example/x.css>",
     '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
     "<base href=//evil.example/>",
-    # Template injection: must be shown as typed, never evaluated
-    "{{ 7*7 }}",
-    "{% debug %}",
-    "{{ request.user.password }}",
-    "${7*7} #{7*7} <%= 7*7 %>",
-    # Spreadsheet formulas (the CSV export)
-    '=HYPERLINK("http://evil.example","click")',
-    "@SUM(1+1)*cmd|' /C calc'!A0",
+    *TEMPLATE_INJECTIONS,
+    *SPREADSHEET_FORMULAS,
 ]
 
 # One payload for each way a page could let what was typed out as markup or a formula: what the
@@ -237,9 +244,9 @@ def meeting_form_data(rows=(), *, initial_rows: int = 0, **fields) -> dict:
     return data
 
 
-def meeting_edit_data(meeting, rows=(), **fields) -> dict:
-    """The meeting form as loaded for ``meeting`` (version included), with ``fields`` changed."""
-    loaded = {
+def loaded_meeting_fields(meeting) -> dict:
+    """The meeting form's fields as the edit page loads them for ``meeting``, version included."""
+    return {
         "series": meeting.series_id,
         "title": meeting.title,
         "date": meeting.date.isoformat(),
@@ -251,7 +258,27 @@ def meeting_edit_data(meeting, rows=(), **fields) -> dict:
         "focus": meeting.focus,
         "version": meeting.version,
     }
+
+
+def meeting_edit_data(meeting, rows=(), **fields) -> dict:
+    """The meeting form as loaded for ``meeting`` (version included), with ``fields`` changed."""
+    loaded = loaded_meeting_fields(meeting)
     return meeting_form_data(rows, initial_rows=len(rows), **(loaded | fields))
+
+
+def series_form_data(**fields) -> dict:
+    """The series form's POST, as the page submits it; ``active`` is left out to untick it."""
+    data = {
+        "name": "Governance Board",
+        "reference_code": "GB",
+        "minutes_label": "",
+        "description": "",
+        "active": "on",
+        "position": "2",
+        "loaded": "",
+    }
+    data |= fields
+    return {name: str(value) for name, value in data.items() if value is not None}
 
 
 ITEM_FIELDS = {

@@ -26,17 +26,7 @@ from meetings.models import (
     Organisation,
     Person,
 )
-from tests.factories import (
-    ActionFactory,
-    AgendaItemFactory,
-    AttendanceFactory,
-    MeetingFactory,
-    OfficeFactory,
-    PersonFactory,
-    TopicFactory,
-    UserFactory,
-    written_owners,
-)
+from tests import factories
 from tests.hostile import item_edit_data, item_form_data, meeting_edit_data, meeting_form_data
 from tests.pages import page_text
 
@@ -113,17 +103,19 @@ def officer_client(officer):
 
 @pytest.fixture
 def meeting():
-    return MeetingFactory(date=MEETING_DATE, title="Monthly Assurance Meeting November 2022")
+    return factories.MeetingFactory(
+        date=MEETING_DATE, title="Monthly Assurance Meeting November 2022"
+    )
 
 
 @pytest.fixture
 def cc():
-    return OfficeFactory(abbreviation="CC", title="Chief Constable")
+    return factories.OfficeFactory(abbreviation="CC", title="Chief Constable")
 
 
 @pytest.fixture
 def item(meeting):
-    return AgendaItemFactory(meeting=meeting, title="Response times")
+    return factories.AgendaItemFactory(meeting=meeting, title="Response times")
 
 
 # --- The meeting form ----------------------------------------------------------------------
@@ -231,8 +223,8 @@ def test_a_missing_version_on_the_meeting_form_is_treated_as_stale(officer_clien
 
 
 def test_an_attendance_row_is_saved_to_the_meeting_in_the_url_only(officer_client, meeting):
-    other = MeetingFactory(date=MEETING_DATE + datetime.timedelta(days=7))
-    theirs = AttendanceFactory(meeting=other)
+    other = factories.MeetingFactory(date=MEETING_DATE + datetime.timedelta(days=7))
+    theirs = factories.AttendanceFactory(meeting=other)
     data = meeting_edit_data(meeting, [{"person": theirs.person_id}], title="Changed")
     response = officer_client.post(reverse("meetings:edit", args=[meeting.pk]), data)
     assert response.status_code == 302
@@ -291,7 +283,7 @@ def test_bad_item_fields_are_refused_on_an_existing_item(officer_client, item):
 
 
 def action_row(owners, **fields):
-    row = {"description": "Report back on 101 calls.", "owners": written_owners(owners)}
+    row = {"description": "Report back on 101 calls.", "owners": factories.written_owners(owners)}
     return row | fields
 
 
@@ -304,8 +296,8 @@ def action_row(owners, **fields):
             {"due_date": "2022-11-28"},
             "The due date cannot be before the meeting (29 November 2022)",
         ),
-        ({"due_meeting": "999999"}, "Choose a meeting later than this one"),
-        ({"due_meeting": "abc"}, "Choose a meeting later than this one"),
+        ({"due_meeting": "999999"}, "Choose a meeting later than the one the action arose at"),
+        ({"due_meeting": "abc"}, "Choose a meeting later than the one the action arose at"),
         ({"owners": "XQZ"}, "No office or person in the directory is written “XQZ”"),
         ({"owners": ""}, "Enter at least one owner"),
         ({"description": "   "}, "Enter what is to be done"),
@@ -321,32 +313,36 @@ def test_bad_action_rows_are_refused(officer_client, item, cc, fields, message):
 @pytest.mark.parametrize("when", ["earlier", "same day"])
 def test_an_action_cannot_be_due_back_at_an_earlier_meeting(officer_client, item, cc, when):
     days = -28 if when == "earlier" else 0
-    MeetingFactory(date=MEETING_DATE + datetime.timedelta(days=28))  # a later one is offered
-    earlier = MeetingFactory(date=MEETING_DATE + datetime.timedelta(days=days))
+    factories.MeetingFactory(
+        date=MEETING_DATE + datetime.timedelta(days=28)
+    )  # a later one is offered
+    earlier = factories.MeetingFactory(date=MEETING_DATE + datetime.timedelta(days=days))
     before = snapshot()
     data = item_edit_data(item, [action_row([cc], due_meeting=str(earlier.pk))])
     response = officer_client.post(edit_item_url(item), data)
-    assert_refused(response, "Choose a meeting later than this one", before)
+    assert_refused(response, "Choose a meeting later than the one the action arose at", before)
 
 
 def test_an_existing_action_cannot_be_moved_to_an_earlier_due_meeting(officer_client, item, cc):
-    action = ActionFactory(origin_item=item, owners=[cc])
-    earlier = MeetingFactory(date=MEETING_DATE - datetime.timedelta(days=28))
+    action = factories.ActionFactory(origin_item=item, owners=[cc])
+    earlier = factories.MeetingFactory(date=MEETING_DATE - datetime.timedelta(days=28))
     before = snapshot()
     data = item_edit_data(item)
     data["actions-0-due_meeting"] = str(earlier.pk)
     response = officer_client.post(edit_item_url(item), data)
-    assert_refused(response, "Choose a meeting later than this one", before)
+    assert_refused(response, "Choose a meeting later than the one the action arose at", before)
     assert Action.objects.get(pk=action.pk).due_meeting_id is None
 
 
 @pytest.mark.parametrize("whose", ["another item of this meeting", "an item of another meeting"])
 def test_a_row_naming_another_items_action_is_refused(officer_client, item, cc, whose):
     if whose == "another item of this meeting":
-        other_item = AgendaItemFactory(meeting=item.meeting)
+        other_item = factories.AgendaItemFactory(meeting=item.meeting)
     else:
-        other_item = AgendaItemFactory(meeting__date=MEETING_DATE - datetime.timedelta(days=28))
-    theirs = ActionFactory(origin_item=other_item, owners=[cc], description="Theirs.")
+        other_item = factories.AgendaItemFactory(
+            meeting__date=MEETING_DATE - datetime.timedelta(days=28)
+        )
+    theirs = factories.ActionFactory(origin_item=other_item, owners=[cc], description="Theirs.")
     before = snapshot()
     row = action_row([cc], action_id=str(theirs.pk), version=str(theirs.version))
     row["description"] = "Hijacked."
@@ -366,7 +362,7 @@ def test_a_tampered_item_version_is_refused_with_a_message(officer_client, item)
 
 
 def test_a_tampered_action_row_version_is_refused_with_a_message(officer_client, item, cc):
-    ActionFactory(origin_item=item, owners=[cc])
+    factories.ActionFactory(origin_item=item, owners=[cc])
     before = snapshot()
     data = item_edit_data(item)
     data["actions-0-description"] = "Changed."
@@ -380,7 +376,7 @@ def test_a_tampered_action_row_version_is_refused_with_a_message(officer_client,
 
 @pytest.fixture
 def other_meetings_item():
-    return AgendaItemFactory(meeting__date=MEETING_DATE + datetime.timedelta(days=28))
+    return factories.AgendaItemFactory(meeting__date=MEETING_DATE + datetime.timedelta(days=28))
 
 
 def test_editing_another_meetings_item_through_this_meeting_is_not_found(
@@ -398,7 +394,7 @@ def test_editing_another_meetings_item_through_this_meeting_is_not_found(
 def test_moving_another_meetings_item_through_this_meeting_is_not_found(
     officer_client, meeting, other_meetings_item, move
 ):
-    AgendaItemFactory(meeting=other_meetings_item.meeting)
+    factories.AgendaItemFactory(meeting=other_meetings_item.meeting)
     url = reverse("meetings:item_move", args=[meeting.pk, other_meetings_item.pk])
     before = snapshot()
     assert officer_client.post(url, {"move": move}).status_code == 404
@@ -427,7 +423,7 @@ def test_a_parent_item_of_another_meeting_is_not_found(
 
 
 def test_an_unknown_move_is_refused_with_a_message(officer_client, item):
-    AgendaItemFactory(meeting=item.meeting)
+    factories.AgendaItemFactory(meeting=item.meeting)
     before = snapshot()
     url = reverse("meetings:item_move", args=[item.meeting_id, item.pk])
     response = officer_client.post(url, {"move": "made_up"}, follow=True)
@@ -462,8 +458,8 @@ def force_client(force_user):
 def another_offices_action(cc):
     """An action the force user may read (a force office's, from approved minutes) but not act
     on: it is owned by an office they do not act for."""
-    dcc = OfficeFactory(abbreviation="DCC", title="Deputy Chief Constable")
-    return ActionFactory(
+    dcc = factories.OfficeFactory(abbreviation="DCC", title="Deputy Chief Constable")
+    return factories.ActionFactory(
         owners=[dcc],
         origin_item__meeting__status=Meeting.Status.APPROVED,
         origin_item__meeting__date=MEETING_DATE,
@@ -489,7 +485,7 @@ def test_a_force_user_posting_another_offices_action_gets_403_and_nothing_change
 
 
 def test_a_force_user_posting_an_action_they_may_not_read_gets_404(force_client, cc):
-    draft_action = ActionFactory(owners=[cc], origin_item__meeting__date=MEETING_DATE)
+    draft_action = factories.ActionFactory(owners=[cc], origin_item__meeting__date=MEETING_DATE)
     before = snapshot()
     data = {"status-transition": "start", "status-expected_status": "open"}
     url = reverse("actions:transition", args=[draft_action.pk])
@@ -511,7 +507,7 @@ def test_a_force_user_may_not_post_the_outstanding_matters_form(force_client, me
 @pytest.mark.parametrize("transition", ["made_up", "__class__", "SIGN_OFF"])
 def test_a_made_up_change_of_status_on_the_action_page_is_forbidden(officer_client, cc, transition):
     """Not a choice the page offers: the workflow refuses it as a forbidden move (403)."""
-    action = ActionFactory(owners=[cc], status=Status.IN_PROGRESS)
+    action = factories.ActionFactory(owners=[cc], status=Status.IN_PROGRESS)
     before = snapshot()
     data = {
         "status-transition": transition,
@@ -524,7 +520,7 @@ def test_a_made_up_change_of_status_on_the_action_page_is_forbidden(officer_clie
 
 
 def test_a_made_up_expected_status_changes_nothing(officer_client, cc):
-    action = ActionFactory(owners=[cc], status=Status.OPEN)
+    action = factories.ActionFactory(owners=[cc], status=Status.OPEN)
     before = snapshot()
     data = {"status-transition": "start", "status-expected_status": "made_up"}
     response = officer_client.post(reverse("actions:transition", args=[action.pk]), data)
@@ -535,8 +531,8 @@ def test_a_made_up_expected_status_changes_nothing(officer_client, cc):
 @pytest.fixture
 def carried(cc):
     """A meeting and an action carried forward to it from an earlier one."""
-    meeting = MeetingFactory(date=MEETING_DATE)
-    action = ActionFactory(
+    meeting = factories.MeetingFactory(date=MEETING_DATE)
+    action = factories.ActionFactory(
         owners=[cc],
         status=Status.OPEN,
         origin_item__meeting__date=MEETING_DATE - datetime.timedelta(days=28),
@@ -570,8 +566,8 @@ def test_the_outstanding_matters_form_ignores_actions_that_are_not_carried_forwa
 ):
     meeting, action = carried
     # Raised at this meeting and at a later one: neither is carried forward to this meeting.
-    same = ActionFactory(owners=[cc], origin_item__meeting=meeting)
-    later = ActionFactory(
+    same = factories.ActionFactory(owners=[cc], origin_item__meeting=meeting)
+    later = factories.ActionFactory(
         owners=[cc], origin_item__meeting__date=MEETING_DATE + datetime.timedelta(days=28)
     )
     before = snapshot()
@@ -603,7 +599,7 @@ def test_the_outstanding_matters_form_ignores_actions_that_are_not_carried_forwa
     ],
 )
 def test_bad_filters_are_reported_not_a_server_error(officer_client, cc, url_name, query, message):
-    ActionFactory(owners=[cc])
+    factories.ActionFactory(owners=[cc])
     response = officer_client.get(f"{reverse(url_name)}?{query}")
     assert response.status_code == 200
     if message:
@@ -611,7 +607,7 @@ def test_bad_filters_are_reported_not_a_server_error(officer_client, cc, url_nam
 
 
 def test_a_made_up_export_filter_is_not_a_server_error(officer_client, cc):
-    ActionFactory(owners=[cc])
+    factories.ActionFactory(owners=[cc])
     response = officer_client.get(f"{reverse('actions:export')}?status=made_up&owner=x")
     assert response.status_code == 200
 
@@ -620,7 +616,7 @@ def test_a_made_up_export_filter_is_not_a_server_error(officer_client, cc):
 
 
 def test_the_admin_refuses_an_over_long_title_and_an_unknown_choice(db):
-    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    admin = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(admin)
     before = snapshot()
@@ -643,8 +639,8 @@ def test_the_admin_refuses_an_over_long_title_and_an_unknown_choice(db):
 
 def test_people_and_topics_are_untouched_by_refused_posts(officer_client):
     """The directory is part of the snapshot: a refused meeting form adds no one new."""
-    PersonFactory(name="Existing Person", organisation=Organisation.FORCE)
-    TopicFactory(name="Call handling", slug="call-handling")
+    factories.PersonFactory(name="Existing Person", organisation=Organisation.FORCE)
+    factories.TopicFactory(name="Call handling", slug="call-handling")
     before = snapshot()
     rows = [{"new_name": "Brand New", "new_organisation": "force"}]
     response = officer_client.post(CREATE_URL, meeting_form_data(rows, date="2022-02-30"))
@@ -680,7 +676,7 @@ def test_an_odd_parent_id_is_not_found(officer_client, meeting, value):
 def test_an_odd_id_among_the_items_choices_is_refused(
     officer_client, meeting, field, message, value
 ):
-    TopicFactory()
+    factories.TopicFactory()
     before = snapshot()
     typed = [value] if field != "lead_office" else value
     response = officer_client.post(

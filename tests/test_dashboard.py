@@ -9,15 +9,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionOwner, ActionUpdate, Status
 from meetings.models import AgendaItem, Meeting, Organisation
-from tests.factories import (
-    ActionFactory,
-    ActionUpdateFactory,
-    AgendaItemFactory,
-    MeetingFactory,
-    OfficeFactory,
-    TopicFactory,
-    UserFactory,
-)
+from tests import factories
 from tests.pages import page_text, render
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +22,9 @@ def days_from_today(days: int) -> datetime.date:
 
 
 def action_at(meeting, **kwargs):
-    return ActionFactory(origin_item=AgendaItemFactory(meeting=meeting), **kwargs)
+    return factories.ActionFactory(
+        origin_item=factories.AgendaItemFactory(meeting=meeting), **kwargs
+    )
 
 
 def references(response) -> list[str]:
@@ -45,9 +39,9 @@ def tile_counts(response) -> dict[str, int]:
 @pytest.fixture
 def boundaries(db):
     """One action on each side of each tile's boundary, seen by the OPCC."""
-    origin = MeetingFactory(date=days_from_today(-100), status=Meeting.Status.APPROVED)
-    next_meeting = MeetingFactory(date=days_from_today(10))
-    MeetingFactory(date=days_from_today(40))  # a later meeting is not the next one
+    origin = factories.MeetingFactory(date=days_from_today(-100), status=Meeting.Status.APPROVED)
+    next_meeting = factories.MeetingFactory(date=days_from_today(10))
+    factories.MeetingFactory(date=days_from_today(40))  # a later meeting is not the next one
     now = timezone.now()
     action_at(origin, reference="DUE-TODAY", due_date=days_from_today(0))
     action_at(origin, reference="DUE-YESTERDAY", due_date=days_from_today(-1))
@@ -148,7 +142,7 @@ def test_overdue_is_said_in_words_with_an_icon_that_has_a_text_alternative(
 
 
 def test_no_next_meeting_means_nothing_is_due_at_it(client, officer):
-    action_at(MeetingFactory(date=days_from_today(-30)), due_date=days_from_today(-1))
+    action_at(factories.MeetingFactory(date=days_from_today(-30)), due_date=days_from_today(-1))
     client.force_login(officer)
     response = client.get(reverse("home"))
     assert tile_counts(response)["due_next"] == 0
@@ -156,16 +150,22 @@ def test_no_next_meeting_means_nothing_is_due_at_it(client, officer):
 
 
 def test_the_next_meeting_is_the_first_readable_one_from_today(client, force_user):
-    MeetingFactory(date=days_from_today(-1), status=Meeting.Status.PUBLISHED, title="Yesterday")
-    MeetingFactory(date=days_from_today(0), status=Meeting.Status.DRAFT, title="Draft today")
-    MeetingFactory(
+    factories.MeetingFactory(
+        date=days_from_today(-1), status=Meeting.Status.PUBLISHED, title="Yesterday"
+    )
+    factories.MeetingFactory(
+        date=days_from_today(0), status=Meeting.Status.DRAFT, title="Draft today"
+    )
+    factories.MeetingFactory(
         date=days_from_today(7),
         status=Meeting.Status.APPROVED,
         title="Next week's meeting",
         venue="Hindlip Hall",
         start_time=datetime.time(10, 30),
     )
-    MeetingFactory(date=days_from_today(14), status=Meeting.Status.APPROVED, title="Fortnight")
+    factories.MeetingFactory(
+        date=days_from_today(14), status=Meeting.Status.APPROVED, title="Fortnight"
+    )
     client.force_login(force_user)
     response = client.get(reverse("home"))
     next_meeting = response.context["horizon"].next_meeting
@@ -177,19 +177,21 @@ def test_the_next_meeting_is_the_first_readable_one_from_today(client, force_use
 
 
 def test_the_last_meetings_assurance_levels_are_counted_and_link_to_their_items(client, officer):
-    older = MeetingFactory(date=days_from_today(-60))
-    AgendaItemFactory(meeting=older, assurance_level=AgendaItem.Assurance.NOT_ASSURED)
-    last = MeetingFactory(date=days_from_today(-5), title="Last month")
-    MeetingFactory(date=days_from_today(-2), title="Nothing assessed")  # no levels recorded
-    AgendaItemFactory(meeting=last, position=1, title="Apologies")
-    parent = AgendaItemFactory(meeting=last, position=2, title="Performance")
+    older = factories.MeetingFactory(date=days_from_today(-60))
+    factories.AgendaItemFactory(meeting=older, assurance_level=AgendaItem.Assurance.NOT_ASSURED)
+    last = factories.MeetingFactory(date=days_from_today(-5), title="Last month")
+    factories.MeetingFactory(
+        date=days_from_today(-2), title="Nothing assessed"
+    )  # no levels recorded
+    factories.AgendaItemFactory(meeting=last, position=1, title="Apologies")
+    parent = factories.AgendaItemFactory(meeting=last, position=2, title="Performance")
     assured = [
-        AgendaItemFactory(
+        factories.AgendaItemFactory(
             meeting=last, parent=parent, position=position, title=title, assurance_level="assured"
         )
         for position, title in [(1, "Call handling"), (2, "Response times")]
     ]
-    partly = AgendaItemFactory(
+    partly = factories.AgendaItemFactory(
         meeting=last,
         position=3,
         title="Victims",
@@ -210,17 +212,17 @@ def test_the_last_meetings_assurance_levels_are_counted_and_link_to_their_items(
 
 
 def test_the_ten_most_recent_updates_are_shown_newest_first(client, officer):
-    action = action_at(MeetingFactory(date=days_from_today(-30)), reference="UPD-1")
+    action = action_at(factories.MeetingFactory(date=days_from_today(-30)), reference="UPD-1")
     now = timezone.now()
-    author = UserFactory(username="jo", first_name="Jo", last_name="Bloggs")
+    author = factories.UserFactory(username="jo", first_name="Jo", last_name="Bloggs")
     for hours in range(12):
-        ActionUpdateFactory(
+        factories.ActionUpdateFactory(
             action=action,
             author=author,
             created_at=now - datetime.timedelta(hours=hours),
             note=f"Note number {hours} " + "word " * 40,
         )
-    ActionUpdateFactory(
+    factories.ActionUpdateFactory(
         action=action,
         author=author,
         created_at=now + datetime.timedelta(minutes=1),
@@ -249,14 +251,14 @@ def test_the_ten_most_recent_updates_are_shown_newest_first(client, officer):
 @pytest.fixture
 def force_world(force_user):
     """Actions a force user may and may not read."""
-    approved = MeetingFactory(date=days_from_today(-40), status=Meeting.Status.APPROVED)
-    draft = MeetingFactory(date=days_from_today(-10), status=Meeting.Status.DRAFT)
+    approved = factories.MeetingFactory(date=days_from_today(-40), status=Meeting.Status.APPROVED)
+    draft = factories.MeetingFactory(date=days_from_today(-10), status=Meeting.Status.DRAFT)
     cc = force_user.acts_for_offices.get()
-    dcc = OfficeFactory(abbreviation="DCC", title="Deputy Chief Constable")
-    pcc = OfficeFactory(
+    dcc = factories.OfficeFactory(abbreviation="DCC", title="Deputy Chief Constable")
+    pcc = factories.OfficeFactory(
         abbreviation="PCC", title="Police and Crime Commissioner", organisation=Organisation.OPCC
     )
-    partner = OfficeFactory(
+    partner = factories.OfficeFactory(
         abbreviation="CSP", title="Community Safety Partnership", organisation=Organisation.PARTNER
     )
     action_at(approved, reference="DCC-EARLY", owners=[dcc], due_date=days_from_today(-5))
@@ -270,7 +272,7 @@ def force_world(force_user):
         ),
     ]
     for action in hidden:
-        ActionUpdateFactory(action=action, note="A hidden update.")
+        factories.ActionUpdateFactory(action=action, note="A hidden update.")
     return {"hidden": {action.reference for action in hidden}}
 
 
@@ -305,13 +307,13 @@ def test_the_opcc_sees_every_action(client, officer, force_world):
 
 
 def test_the_dashboard_filters_its_outstanding_actions(client, officer):
-    meeting = MeetingFactory(date=days_from_today(-20))
-    topic = TopicFactory(name="Call handling", slug="call-handling")
-    item = AgendaItemFactory(meeting=meeting)
+    meeting = factories.MeetingFactory(date=days_from_today(-20))
+    topic = factories.TopicFactory(name="Call handling", slug="call-handling")
+    item = factories.AgendaItemFactory(meeting=meeting)
     item.topics.add(topic)
-    ActionFactory(origin_item=item, reference="ON-TOPIC")
+    factories.ActionFactory(origin_item=item, reference="ON-TOPIC")
     action_at(meeting, reference="OFF-TOPIC")
-    ActionFactory(origin_item=item, reference="ON-TOPIC-CLOSED", status=Status.CLOSED)
+    factories.ActionFactory(origin_item=item, reference="ON-TOPIC-CLOSED", status=Status.CLOSED)
     client.force_login(officer)
     response = client.get(reverse("home"), {"topic": topic.pk})
     assert references(response) == ["ON-TOPIC"]
@@ -326,10 +328,10 @@ def test_the_dashboard_refuses_statuses_that_are_not_outstanding(client, officer
 
 
 def test_the_dashboard_pages_by_25_and_keeps_the_filters_in_the_page_links(client, officer):
-    meeting = MeetingFactory(date=days_from_today(-20))
-    item = AgendaItemFactory(meeting=meeting)
+    meeting = factories.MeetingFactory(date=days_from_today(-20))
+    item = factories.AgendaItemFactory(meeting=meeting)
     for number in range(30):
-        ActionFactory(origin_item=item, reference=f"PAGE-{number:02d}", due_date=None)
+        factories.ActionFactory(origin_item=item, reference=f"PAGE-{number:02d}", due_date=None)
     action_at(meeting, reference="OTHER")
     client.force_login(officer)
     first = client.get(reverse("home"), {"q": "page-"})
@@ -341,12 +343,12 @@ def test_the_dashboard_pages_by_25_and_keeps_the_filters_in_the_page_links(clien
 
 
 def test_origin_item_numbers_are_derived_from_the_agenda(client, officer):
-    meeting = MeetingFactory(date=days_from_today(-20))
-    parent = AgendaItemFactory(meeting=meeting, position=2)
-    AgendaItemFactory(meeting=meeting, position=1)
-    AgendaItemFactory(meeting=meeting, parent=parent, position=1)
-    child = AgendaItemFactory(meeting=meeting, parent=parent, position=2)
-    ActionFactory(origin_item=child)
+    meeting = factories.MeetingFactory(date=days_from_today(-20))
+    parent = factories.AgendaItemFactory(meeting=meeting, position=2)
+    factories.AgendaItemFactory(meeting=meeting, position=1)
+    factories.AgendaItemFactory(meeting=meeting, parent=parent, position=1)
+    child = factories.AgendaItemFactory(meeting=meeting, parent=parent, position=2)
+    factories.ActionFactory(origin_item=child)
     client.force_login(officer)
     response = client.get(reverse("home"))
     assert [row.origin_number for row in response.context["rows"]] == ["2.2"]
@@ -365,7 +367,7 @@ def test_every_role_has_a_dashboard(client, request, user_fixture):
 
 
 def test_a_user_without_a_role_is_told_so_and_shown_no_actions(client, no_role_user):
-    ActionFactory(reference="SECRET-1")
+    factories.ActionFactory(reference="SECRET-1")
     client.force_login(no_role_user)
     response = client.get(reverse("home"))
     assert response.status_code == 200
@@ -395,19 +397,19 @@ def bulk_actions(count: int, *, prefix: str = "BULK") -> list[Action]:
     """``count`` actions spread over three meetings' nested agendas and four offices (one the
     OPCC's), each with an update, created with bulk_create so that 500 take a moment."""
     offices = [
-        OfficeFactory(abbreviation=abbreviation, title=f"Office {abbreviation}")
+        factories.OfficeFactory(abbreviation=abbreviation, title=f"Office {abbreviation}")
         for abbreviation in ("CC", "DCC", "ACC")
-    ] + [OfficeFactory(abbreviation="PCC", organisation=Organisation.OPCC)]
-    topic = TopicFactory(name="Response times", slug="response-times")
+    ] + [factories.OfficeFactory(abbreviation="PCC", organisation=Organisation.OPCC)]
+    topic = factories.TopicFactory(name="Response times", slug="response-times")
     items = []
     for months_ago in (1, 2, 3):
-        meeting = MeetingFactory(
+        meeting = factories.MeetingFactory(
             date=days_from_today(-30 * months_ago), status=Meeting.Status.APPROVED
         )
-        parent = AgendaItemFactory(meeting=meeting, position=1)
-        items += [parent, AgendaItemFactory(meeting=meeting, parent=parent, position=1)]
+        parent = factories.AgendaItemFactory(meeting=meeting, position=1)
+        items += [parent, factories.AgendaItemFactory(meeting=meeting, parent=parent, position=1)]
         parent.topics.add(topic)
-    due_meeting = MeetingFactory(date=days_from_today(20))
+    due_meeting = factories.MeetingFactory(date=days_from_today(20))
     statuses = list(Status)
     actions = Action.objects.bulk_create(
         Action(
@@ -450,7 +452,7 @@ def test_the_dashboard_costs_the_same_queries_for_10_actions_as_for_500(
     django_assert_max_num_queries,
 ):
     user = request.getfixturevalue(user_fixture)
-    user.acts_for_offices.add(OfficeFactory(abbreviation="CC"))
+    user.acts_for_offices.add(factories.OfficeFactory(abbreviation="CC"))
     client.force_login(user)
     bulk_actions(10, prefix="FEW")
     client.get(reverse("home"))  # warm the session

@@ -62,9 +62,53 @@ def snapshot(action):
     return action.status, action.version, action.updates.count(), action.closed_at
 
 
+def refused_update(action, officer, call, transition, **arguments) -> workflow.WorkflowError:
+    """The refusal of a note (``call`` "note") or of ``transition`` on ``action``, having checked
+    that the action is left as it was."""
+    before = snapshot(action)
+    arguments = {"action_id": action.pk, "user": officer, "note": "Done.", **arguments}
+    if call == "note":
+        error = refusal(workflow.action_add_note, **arguments)
+    else:
+        error = refusal(workflow.action_transition, transition=transition, **arguments)
+    assert snapshot(action) == before
+    return error
+
+
 def timeline_text(response) -> str:
     """The page's text with the space page_text leaves before a comma after a tag removed."""
     return re.sub(r" ,", ",", page_text(response))
+
+
+def post_note(client, action, note, effective_on):
+    """The action page's note form, sent with ``effective_on`` as typed."""
+    return client.post(
+        reverse("actions:note", args=[action.pk]),
+        {"note-note": note, "note-effective_on": effective_on},
+    )
+
+
+def post_sign_off(client, action, note, expected_status, effective_on):
+    """The action page's status form signing the action off, dated ``effective_on`` as typed."""
+    return client.post(
+        reverse("actions:transition", args=[action.pk]),
+        {
+            "status-transition": "sign_off",
+            "status-note": note,
+            "status-expected_status": expected_status,
+            "status-effective_on": effective_on,
+        },
+    )
+
+
+def start_on_1_june_2022(action, officer):
+    """The officer moves ``action`` to in progress, dated 1 June 2022."""
+    workflow.action_transition(
+        action_id=action.pk,
+        transition="start",
+        user=officer,
+        effective_on=datetime.date(2022, 6, 1),
+    )
 
 
 def closed_recently_tile(client) -> int:
@@ -106,51 +150,24 @@ def test_an_officer_may_date_a_note_back_to_the_day_the_action_arose(officer):
 @pytest.mark.parametrize("call", ["note", "transition"])
 def test_an_update_cannot_take_effect_in_the_future(officer, call):
     action = published_action()
-    before = snapshot(action)
-    arguments = {
-        "action_id": action.pk,
-        "user": officer,
-        "note": "Done.",
-        "effective_on": today() + DAY,
-    }
-    if call == "note":
-        error = refusal(workflow.action_add_note, **arguments)
-    else:
-        error = refusal(workflow.action_transition, transition="sign_off", **arguments)
+    error = refused_update(action, officer, call, "sign_off", effective_on=today() + DAY)
     assert error.code == "effective_on"
     assert error.message == "The date it took effect cannot be in the future."
-    assert snapshot(action) == before
 
 
 @pytest.mark.parametrize("call", ["note", "transition"])
 def test_an_update_cannot_take_effect_before_the_action_arose(officer, call):
     action = published_action()
-    before = snapshot(action)
-    arguments = {
-        "action_id": action.pk,
-        "user": officer,
-        "note": "Done.",
-        "effective_on": ARISEN_ON - DAY,
-    }
-    if call == "note":
-        error = refusal(workflow.action_add_note, **arguments)
-    else:
-        error = refusal(workflow.action_transition, transition="start", **arguments)
+    error = refused_update(action, officer, call, "start", effective_on=ARISEN_ON - DAY)
     assert error.code == "effective_on"
     assert error.message == (
         "The date it took effect cannot be before the action arose, on 18 January 2022."
     )
-    assert snapshot(action) == before
 
 
 def test_a_change_of_status_cannot_be_dated_before_the_last_change_of_status(officer):
     action = published_action()
-    workflow.action_transition(
-        action_id=action.pk,
-        transition="start",
-        user=officer,
-        effective_on=datetime.date(2022, 6, 1),
-    )
+    start_on_1_june_2022(action, officer)
     before = snapshot(action)
     error = refusal(
         workflow.action_transition,
@@ -180,12 +197,7 @@ def test_a_change_of_status_cannot_be_dated_before_the_last_change_of_status(off
 
 def test_a_note_may_be_dated_before_the_last_change_of_status(officer):
     action = published_action()
-    workflow.action_transition(
-        action_id=action.pk,
-        transition="start",
-        user=officer,
-        effective_on=datetime.date(2022, 6, 1),
-    )
+    start_on_1_june_2022(action, officer)
     update = workflow.action_add_note(
         action_id=action.pk,
         user=officer,
@@ -207,18 +219,12 @@ def test_a_note_may_be_dated_before_the_last_change_of_status(officer):
 def test_no_update_is_recorded_at_a_meeting_that_has_not_taken_place(officer, call):
     action = published_action()
     future = MeetingFactory(date=today() + 7 * DAY, status=Meeting.Status.DRAFT)
-    before = snapshot(action)
-    arguments = {"action_id": action.pk, "user": officer, "note": "Done.", "meeting": future}
-    if call == "note":
-        error = refusal(workflow.action_add_note, **arguments)
-    else:
-        error = refusal(workflow.action_transition, transition="sign_off", **arguments)
+    error = refused_update(action, officer, call, "sign_off", meeting=future)
     assert error.code == "read_only"
     assert error.message == (
         f"This meeting is on {long_date(future.date)}: updates can be recorded at it once it "
         "has taken place."
     )
-    assert snapshot(action) == before
     assert not ReviewedAction.objects.exists()
 
 
@@ -270,10 +276,7 @@ def test_force_staff_and_the_commissioner_get_no_date_it_took_effect(client, req
 def test_force_staff_cannot_back_date_a_note(client, force_user):
     action = published_action(Status.IN_PROGRESS)
     client.force_login(force_user)
-    response = client.post(
-        reverse("actions:note", args=[action.pk]),
-        {"note-note": "Analysis done.", "note-effective_on": "2022-01-20"},
-    )
+    response = post_note(client, action, "Analysis done.", "2022-01-20")
     assert response.status_code == 302
     assert action.updates.get().effective_on == today()
 
@@ -281,15 +284,7 @@ def test_force_staff_cannot_back_date_a_note(client, force_user):
 def test_the_commissioner_cannot_back_date_a_sign_off(client, commissioner):
     action = published_action(Status.AWAITING_SIGN_OFF)
     client.force_login(commissioner)
-    response = client.post(
-        reverse("actions:transition", args=[action.pk]),
-        {
-            "status-transition": "sign_off",
-            "status-note": "Data shared.",
-            "status-expected_status": Status.AWAITING_SIGN_OFF,
-            "status-effective_on": "2022-02-01",
-        },
-    )
+    response = post_sign_off(client, action, "Data shared.", Status.AWAITING_SIGN_OFF, "2022-02-01")
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.updates.get().effective_on == today()
@@ -300,10 +295,7 @@ def test_an_officer_enters_an_older_note_and_the_timeline_shows_both_dates(clien
     action = published_action()
     client.force_login(officer)
     workflow.action_add_note(action_id=action.pk, user=officer, note="Typed and dated today.")
-    response = client.post(
-        reverse("actions:note", args=[action.pk]),
-        {"note-note": "From the January file.", "note-effective_on": "2022-01-18"},
-    )
+    response = post_note(client, action, "From the January file.", "2022-01-18")
     assert response.status_code == 302
     update = action.updates.get(note="From the January file.")
     assert update.effective_on == ARISEN_ON
@@ -320,10 +312,7 @@ def test_an_officer_enters_an_older_note_and_the_timeline_shows_both_dates(clien
 def test_a_date_left_blank_means_today(client, officer):
     action = published_action()
     client.force_login(officer)
-    response = client.post(
-        reverse("actions:note", args=[action.pk]),
-        {"note-note": "Progress.", "note-effective_on": ""},
-    )
+    response = post_note(client, action, "Progress.", "")
     assert response.status_code == 302
     assert action.updates.get().effective_on == today()
 
@@ -332,10 +321,7 @@ def test_a_future_date_is_shown_beside_the_date_field_keeping_what_was_typed(cli
     action = published_action()
     client.force_login(officer)
     tomorrow = (today() + DAY).isoformat()
-    response = client.post(
-        reverse("actions:note", args=[action.pk]),
-        {"note-note": "Typed & kept", "note-effective_on": tomorrow},
-    )
+    response = post_note(client, action, "Typed & kept", tomorrow)
     assert response.status_code == 200
     body = response.content.decode()
     assert page_text(response).startswith("Error: ")
@@ -353,10 +339,7 @@ def test_a_future_date_is_shown_beside_the_date_field_keeping_what_was_typed(cli
 def test_a_date_that_is_not_a_real_date_is_shown_beside_the_date_field(client, officer):
     action = published_action()
     client.force_login(officer)
-    response = client.post(
-        reverse("actions:note", args=[action.pk]),
-        {"note-note": "Progress.", "note-effective_on": "31/02/2022"},
-    )
+    response = post_note(client, action, "Progress.", "31/02/2022")
     assert response.status_code == 200
     assert 'href="#id_note-effective_on">Enter the date it took effect as a real date' in (
         response.content.decode()
@@ -367,22 +350,9 @@ def test_a_date_that_is_not_a_real_date_is_shown_beside_the_date_field(client, o
 
 def test_a_change_of_status_dated_before_the_last_one_is_shown_beside_the_date(client, officer):
     action = published_action()
-    workflow.action_transition(
-        action_id=action.pk,
-        transition="start",
-        user=officer,
-        effective_on=datetime.date(2022, 6, 1),
-    )
+    start_on_1_june_2022(action, officer)
     client.force_login(officer)
-    response = client.post(
-        reverse("actions:transition", args=[action.pk]),
-        {
-            "status-transition": "sign_off",
-            "status-note": "Report received.",
-            "status-expected_status": Status.IN_PROGRESS,
-            "status-effective_on": "2022-05-02",
-        },
-    )
+    response = post_sign_off(client, action, "Report received.", Status.IN_PROGRESS, "2022-05-02")
     assert response.status_code == 200
     body = response.content.decode()
     assert (
@@ -400,14 +370,8 @@ def test_a_sign_off_back_dated_200_days_is_not_closed_in_the_last_90_days(client
     client.force_login(officer)
     two_hundred_days_ago = today() - 200 * DAY
     for action, effective_on in ((back_dated, two_hundred_days_ago), (signed_today, today())):
-        response = client.post(
-            reverse("actions:transition", args=[action.pk]),
-            {
-                "status-transition": "sign_off",
-                "status-note": "Closed from the paper file.",
-                "status-expected_status": Status.OPEN,
-                "status-effective_on": effective_on.isoformat(),
-            },
+        response = post_sign_off(
+            client, action, "Closed from the paper file.", Status.OPEN, effective_on.isoformat()
         )
         assert response.status_code == 302
     back_dated.refresh_from_db()

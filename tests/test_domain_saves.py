@@ -23,13 +23,7 @@ from meetings.meeting_saving import meeting_save
 from meetings.models import AgendaItem, Meeting, Person
 from minutes.item_form import ItemEditor
 from minutes.item_saving import StaleForms, item_save
-from tests.factories import (
-    ActionFactory,
-    AgendaItemFactory,
-    MeetingFactory,
-    OfficeFactory,
-    PersonFactory,
-)
+from tests import factories
 from tests.test_item_form import item_form_data
 from tests.test_meeting_form import form_data
 
@@ -37,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_meeting_save_adds_a_person_named_twice_once_and_keeps_the_rows_in_order():
-    chair = PersonFactory(name="Dana Reeve")
+    chair = factories.PersonFactory(name="Dana Reeve")
     data = form_data(
         [
             {"person": chair.pk, "capacity": "Deputy Commissioner"},
@@ -68,7 +62,7 @@ def test_meeting_save_adds_a_person_named_twice_once_and_keeps_the_rows_in_order
 
 
 def test_meeting_save_refuses_a_stale_form_and_changes_nothing():
-    meeting = MeetingFactory(title="Board of March", date=datetime.date(2024, 3, 5))
+    meeting = factories.MeetingFactory(title="Board of March", date=datetime.date(2024, 3, 5))
     data = form_data(
         [], title="Board of March, renamed", date="2024-03-05", version=meeting.version
     )
@@ -89,9 +83,9 @@ def test_meeting_save_refuses_a_stale_form_and_changes_nothing():
 @pytest.fixture
 def draft_between_published():
     """A draft meeting entered late, between two published ones of the same board."""
-    MeetingFactory(date=datetime.date(2024, 1, 9), status=Meeting.Status.PUBLISHED)
-    draft = MeetingFactory(date=datetime.date(2024, 2, 6))
-    MeetingFactory(date=datetime.date(2024, 3, 5), status=Meeting.Status.PUBLISHED)
+    factories.MeetingFactory(date=datetime.date(2024, 1, 9), status=Meeting.Status.PUBLISHED)
+    draft = factories.MeetingFactory(date=datetime.date(2024, 2, 6))
+    factories.MeetingFactory(date=datetime.date(2024, 3, 5), status=Meeting.Status.PUBLISHED)
     return draft
 
 
@@ -102,7 +96,7 @@ def _editor(meeting, officer, data, item=None):
 
 
 def test_item_save_writes_the_item_and_its_actions_together(officer, draft_between_published):
-    office = OfficeFactory(abbreviation="ACC", title="Assistant Chief Constable")
+    office = factories.OfficeFactory(abbreviation="ACC", title="Assistant Chief Constable")
     data = item_form_data(
         title="Custody detention times",
         actions=[
@@ -129,10 +123,10 @@ def test_item_save_writes_the_item_and_its_actions_together(officer, draft_betwe
 
 
 def test_item_save_names_every_stale_row_and_saves_nothing(officer, draft_between_published):
-    office = OfficeFactory(abbreviation="ACC", title="Assistant Chief Constable")
-    item = AgendaItemFactory(meeting=draft_between_published, title="Custody")
-    first = ActionFactory(origin_item=item, description="First")
-    second = ActionFactory(origin_item=item, description="Second")
+    office = factories.OfficeFactory(abbreviation="ACC", title="Assistant Chief Constable")
+    item = factories.AgendaItemFactory(meeting=draft_between_published, title="Custody")
+    first = factories.ActionFactory(origin_item=item, description="First")
+    second = factories.ActionFactory(origin_item=item, description="Second")
     data = item_form_data(
         title="Custody",
         version=item.version,
@@ -162,9 +156,15 @@ def test_item_save_names_every_stale_row_and_saves_nothing(officer, draft_betwee
 
 
 def test_outstanding_matters_record_saves_all_rows_or_none(officer, draft_between_published):
-    earlier = MeetingFactory(date=datetime.date(2023, 12, 5), status=Meeting.Status.PUBLISHED)
-    kept = ActionFactory(origin_item=AgendaItemFactory(meeting=earlier), status=Status.OPEN)
-    dropped = ActionFactory(origin_item=AgendaItemFactory(meeting=earlier), status=Status.OPEN)
+    earlier = factories.MeetingFactory(
+        date=datetime.date(2023, 12, 5), status=Meeting.Status.PUBLISHED
+    )
+    kept = factories.ActionFactory(
+        origin_item=factories.AgendaItemFactory(meeting=earlier), status=Status.OPEN
+    )
+    dropped = factories.ActionFactory(
+        origin_item=factories.AgendaItemFactory(meeting=earlier), status=Status.OPEN
+    )
 
     refused = [
         ReviewRow(action=kept, kept=True, note="Detention report given."),

@@ -30,15 +30,7 @@ from meetings.models import (
 from minutes.pdf import minutes_html
 from minutes.publishing import meeting_approve, meeting_publish, meeting_reopen
 from minutes.record import with_minutes_header
-from tests.factories import (
-    ActionFactory,
-    AgendaItemFactory,
-    AttendanceFactory,
-    MeetingFactory,
-    OfficeFactory,
-    PersonFactory,
-    SeriesFactory,
-)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -112,25 +104,31 @@ def build_minutes(officer) -> SimpleNamespace:
     """Series S: September 2022 (published), the minutes under test of 29 November 2022 (its
     attendance, items, actions arising and the September actions reviewed at it with the
     updates given), and January 2023 (a draft, the next meeting). Another series alongside."""
-    series = SeriesFactory(name="Holding to Account", minutes_label="Holding to Account")
-    other_series = SeriesFactory(name="Governance Board")
-    cc = OfficeFactory(abbreviation="CC", title="Chief Constable")
-    dcc = OfficeFactory(abbreviation="DCC", title="Deputy Chief Constable")
-    policy = OfficeFactory(
+    series = factories.SeriesFactory(name="Holding to Account", minutes_label="Holding to Account")
+    other_series = factories.SeriesFactory(name="Governance Board")
+    cc = factories.OfficeFactory(abbreviation="CC", title="Chief Constable")
+    dcc = factories.OfficeFactory(abbreviation="DCC", title="Deputy Chief Constable")
+    policy = factories.OfficeFactory(
         abbreviation="SPO", title="Senior Policy Officer", organisation=Organisation.OPCC
     )
-    chair = PersonFactory(name="John Campion", organisation=Organisation.OPCC, office=None)
-    minute_taker = PersonFactory(name="Jo Weaver", organisation=Organisation.OPCC, office=policy)
-    chief = PersonFactory(name="Pippa Mills", office=cc)
-    deputy = PersonFactory(name="Julian Moss", office=dcc)
+    chair = factories.PersonFactory(
+        name="John Campion", organisation=Organisation.OPCC, office=None
+    )
+    minute_taker = factories.PersonFactory(
+        name="Jo Weaver", organisation=Organisation.OPCC, office=policy
+    )
+    chief = factories.PersonFactory(name="Pippa Mills", office=cc)
+    deputy = factories.PersonFactory(name="Julian Moss", office=dcc)
 
-    september = MeetingFactory(
+    september = factories.MeetingFactory(
         series=series, date=datetime.date(2022, 9, 27), title="Holding to Account September 2022"
     )
-    AttendanceFactory(meeting=september, person=chief)
-    september_item = AgendaItemFactory(meeting=september, position=1, title="Victim satisfaction")
+    factories.AttendanceFactory(meeting=september, person=chief)
+    september_item = factories.AgendaItemFactory(
+        meeting=september, position=1, title="Victim satisfaction"
+    )
     carried = {
-        name: ActionFactory(
+        name: factories.ActionFactory(
             origin_item=september_item,
             reference=f"2022-09-0{number}",
             description=description,
@@ -148,15 +146,17 @@ def build_minutes(officer) -> SimpleNamespace:
     meeting_approve(meeting=september, user=officer)
     meeting_publish(meeting=september, user=officer)
     # Another series' meeting: never part of these minutes.
-    MeetingFactory(series=other_series, date=datetime.date(2022, 10, 11), status="published")
+    factories.MeetingFactory(
+        series=other_series, date=datetime.date(2022, 10, 11), status="published"
+    )
 
-    january = MeetingFactory(
+    january = factories.MeetingFactory(
         series=series,
         date=datetime.date(2023, 1, 31),
         title="Holding to Account January 2023",
         venue="Hindlip Park, Worcester",
     )
-    november = MeetingFactory(
+    november = factories.MeetingFactory(
         series=series,
         date=NOVEMBER,
         title="Holding to Account November 2022",
@@ -165,18 +165,20 @@ def build_minutes(officer) -> SimpleNamespace:
         chair=chair,
         minute_taker=minute_taker,
     )
-    AttendanceFactory(meeting=november, person=chair, capacity="Police and Crime Commissioner")
-    AttendanceFactory(meeting=november, person=chief, capacity="Chief Constable")
-    AttendanceFactory(
+    factories.AttendanceFactory(
+        meeting=november, person=chair, capacity="Police and Crime Commissioner"
+    )
+    factories.AttendanceFactory(meeting=november, person=chief, capacity="Chief Constable")
+    factories.AttendanceFactory(
         meeting=november,
         person=deputy,
         capacity="Deputy Chief Constable",
         status=Attendance.Status.APOLOGIES,
     )
-    AgendaItemFactory(
+    factories.AgendaItemFactory(
         meeting=november, position=1, title="Outstanding matters", kind="outstanding", minutes=""
     )
-    calls = AgendaItemFactory(
+    calls = factories.AgendaItemFactory(
         meeting=november,
         position=2,
         title="Call handling",
@@ -185,11 +187,11 @@ def build_minutes(officer) -> SimpleNamespace:
         minutes="The CC set out the plan for the contact centre.",
         assurance_level=AgendaItem.Assurance.PARTLY_ASSURED,
     )
-    response = AgendaItemFactory(meeting=november, position=3, title="Response times")
-    rural = AgendaItemFactory(
+    response = factories.AgendaItemFactory(meeting=november, position=3, title="Response times")
+    rural = factories.AgendaItemFactory(
         meeting=november, parent=response, position=1, title="Rural response times"
     )
-    AgendaItemFactory(
+    factories.AgendaItemFactory(
         meeting=november,
         position=4,
         title="Confirmation of next meeting",
@@ -197,7 +199,7 @@ def build_minutes(officer) -> SimpleNamespace:
         minutes="",
     )
     arising = {
-        "abandonment": ActionFactory(
+        "abandonment": factories.ActionFactory(
             origin_item=calls,
             reference="2022-11-01",
             description="Report the 101 abandonment rate monthly.",
@@ -205,13 +207,13 @@ def build_minutes(officer) -> SimpleNamespace:
             due_meeting=january,
             due_date=None,
         ),
-        "recruitment": ActionFactory(
+        "recruitment": factories.ActionFactory(
             origin_item=calls,
             reference="2022-11-02",
             description="Set out the contact centre recruitment plan.",
             owners=[cc, dcc],
         ),
-        "rural": ActionFactory(
+        "rural": factories.ActionFactory(
             origin_item=rural,
             reference="2022-11-03",
             description="Map the rural response times by beat.",
@@ -315,12 +317,12 @@ def later_changes(records, officer, commissioner, force_user) -> list[str]:
     change("a carried-forward action back-dated as closed before the meeting")
 
     # Meetings entered before and after it in the same series.
-    october = MeetingFactory(
+    october = factories.MeetingFactory(
         series=records.series, date=datetime.date(2022, 10, 25), title="Holding to Account October"
     )
-    AttendanceFactory(meeting=october, person=records.people.chief)
-    october_item = AgendaItemFactory(meeting=october, position=1, title="Road safety")
-    ActionFactory(
+    factories.AttendanceFactory(meeting=october, person=records.people.chief)
+    october_item = factories.AgendaItemFactory(meeting=october, position=1, title="Road safety")
+    factories.ActionFactory(
         origin_item=october_item,
         reference="2022-10-01",
         description="Review the fatal collision figures.",
@@ -330,7 +332,7 @@ def later_changes(records, officer, commissioner, force_user) -> list[str]:
     meeting_approve(meeting=october, user=officer)
     meeting_publish(meeting=october, user=officer)
     change("that earlier meeting approved and published")
-    december = MeetingFactory(
+    december = factories.MeetingFactory(
         series=records.series,
         date=datetime.date(2022, 12, 13),
         title="Holding to Account extraordinary December meeting",
@@ -393,7 +395,9 @@ def later_changes(records, officer, commissioner, force_user) -> list[str]:
     Attendance.objects.filter(meeting=november, person=records.people.chief).update(
         capacity="Temporary Chief Constable", status=Attendance.Status.PART
     )
-    AttendanceFactory(meeting=november, person=PersonFactory(name="Added Afterwards"))
+    factories.AttendanceFactory(
+        meeting=november, person=factories.PersonFactory(name="Added Afterwards")
+    )
     change("its attendance edited and added to in the database")
     Meeting.objects.filter(pk=records.january.pk).update(
         date=datetime.date(2023, 2, 7), venue="Moved venue", title="Holding to Account Feb"

@@ -43,7 +43,13 @@ from tests.factories import (
     default_series,
     written_owners,
 )
-from tests.hostile import item_edit_data, item_form_data, meeting_edit_data, meeting_form_data
+from tests.hostile import (
+    item_edit_data,
+    item_form_data,
+    meeting_edit_data,
+    meeting_form_data,
+    series_form_data,
+)
 from tests.pages import page_text
 from tests.test_concurrency import run_at_once, signed_in
 
@@ -352,14 +358,7 @@ def test_the_previous_minutes_outcome_sent_twice_is_recorded_once(officer_client
         ),
         (
             "meetings:series_create",
-            {
-                "name": "Governance Board",
-                "reference_code": "GB",
-                "minutes_label": "",
-                "description": "",
-                "active": "on",
-                "position": "2",
-            },
+            series_form_data(),
             Series,
         ),
     ],

@@ -22,19 +22,13 @@ from actions.dashboard_views import FORMULA_PREFIXES
 from actions.models import Action, ActionUpdate
 from assurance.text import render_text
 from meetings.models import AgendaItem, Meeting, Organisation, Person
-from tests.factories import (
-    ActionFactory,
-    AgendaItemFactory,
-    LocalPolicingAreaFactory,
-    MeetingFactory,
-    OfficeFactory,
-    TopicFactory,
-    UserFactory,
-)
+from tests import factories
 from tests.hostile import (
     PAYLOAD_SETS,
     PAYLOADS,
     REPRESENTATIVE_PAYLOADS,
+    SPREADSHEET_FORMULAS,
+    TEMPLATE_INJECTIONS,
     assert_no_markup,
     assert_not_evaluated,
     item_form_data,
@@ -81,11 +75,11 @@ class HostileWorld:
         mark = lambda field: marked(payload, field)  # noqa: E731
 
         # Offices, topics and areas are set up in the admin: made by factories here.
-        self.office = OfficeFactory(
+        self.office = factories.OfficeFactory(
             title=mark("office"), abbreviation=payload[:20], organisation=Organisation.FORCE
         )
-        self.topic = TopicFactory(name=mark("topic")[:100])
-        self.area = LocalPolicingAreaFactory(name=mark("area")[:100])
+        self.topic = factories.TopicFactory(name=mark("topic")[:100])
+        self.area = factories.LocalPolicingAreaFactory(name=mark("area")[:100])
 
         # The meeting form, with someone new in the attendance.
         data = meeting_form_data(
@@ -156,7 +150,7 @@ class HostileWorld:
             "transition form",
         )
         # The update given at the next meeting, on its outstanding matters form.
-        self.later = MeetingFactory(date=LATER_DATE, title="Later meeting", chair=None)
+        self.later = factories.MeetingFactory(date=LATER_DATE, title="Later meeting", chair=None)
         self.action.refresh_from_db()
         data = outstanding_form_data([self.action], {self.action: (mark("update at meeting"), "")})
         ok(
@@ -198,7 +192,7 @@ def world(request, officer):
 @pytest.fixture
 def admin_client_(db):
     client = Client()
-    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+    client.force_login(factories.UserFactory(username="admin", is_staff=True, is_superuser=True))
     return client
 
 
@@ -215,12 +209,8 @@ INERT_AS_RAW_HTML = {
     "<scr<script>ipt>alert(1)</scr</script>ipt>",
     "<!--<script>alert(1)</script>-->",
     "<![CDATA[<script>alert(1)</script>]]>",
-    "{{ 7*7 }}",
-    "{% debug %}",
-    "{{ request.user.password }}",
-    "${7*7} #{7*7} <%= 7*7 %>",
-    '=HYPERLINK("http://evil.example","click")',
-    "@SUM(1+1)*cmd|' /C calc'!A0",
+    *TEMPLATE_INJECTIONS,
+    *SPREADSHEET_FORMULAS,
 }
 
 
@@ -379,19 +369,19 @@ def test_the_pdf_shows_every_payload_only_as_literal_text(officer, url_name, pay
         reverse(url_name, args=[1])
     except NoReverseMatch:
         pytest.fail(f"{url_name} no longer resolves: the minutes PDF must be reachable there")
-    meeting = MeetingFactory(
+    meeting = factories.MeetingFactory(
         date=MEETING_DATE, title="Hostile minutes", status=Meeting.Status.PUBLISHED
     )
-    office = OfficeFactory(abbreviation="CC", title="Chief Constable")
+    office = factories.OfficeFactory(abbreviation="CC", title="Chief Constable")
     for position, payload in enumerate(payloads, start=1):
-        item = AgendaItemFactory(
+        item = factories.AgendaItemFactory(
             meeting=meeting,
             position=position,
             title=payload,
             background=payload,
             minutes=payload,
         )
-        ActionFactory(origin_item=item, description=payload, owners=[office])
+        factories.ActionFactory(origin_item=item, description=payload, owners=[office])
     client = Client()
     if url_name.startswith("meetings:"):
         client.force_login(officer)

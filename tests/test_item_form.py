@@ -18,7 +18,7 @@ from tests.factories import (
     TopicFactory,
     written_owners,
 )
-from tests.hostile import ITEM_FIELDS
+from tests.hostile import item_form_data as posted_item_form_data
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -31,36 +31,28 @@ def item_form_data(*, version=None, actions=(), **fields):
     existing action, action (the Action) and version. ``restricted``, ``topics`` and ``areas``
     are left out unless given, as a browser leaves out unticked checkboxes.
     """
-    data = dict(ITEM_FIELDS)
-    for name, value in fields.items():
-        if name in ("topics", "areas"):
-            data[name] = [str(obj.pk) for obj in value]
-        elif name == "lead_office":
-            data[name] = str(value.pk) if value else ""
-        elif name == "restricted":
-            if value:
-                data[name] = "on"
-        else:
-            data[name] = value
-    if version is not None:
-        data["version"] = str(version)
-    rows = list(actions)
-    data["actions-TOTAL_FORMS"] = str(len(rows))
-    data["actions-INITIAL_FORMS"] = str(sum(1 for row in rows if row.get("action")))
-    data["actions-MIN_NUM_FORMS"] = "0"
-    data["actions-MAX_NUM_FORMS"] = "1000"
-    for index, row in enumerate(rows):
-        prefix = f"actions-{index}-"
-        action = row.get("action")
-        data[prefix + "action_id"] = str(action.pk) if action else ""
-        data[prefix + "version"] = str(row.get("version", action.version if action else ""))
-        data[prefix + "description"] = row.get("description", "")
-        data[prefix + "owners"] = written_owners(row.get("owners", []))
-        due_date = row.get("due_date")
-        data[prefix + "due_date"] = due_date.isoformat() if due_date else ""
-        due_meeting = row.get("due_meeting")
-        data[prefix + "due_meeting"] = str(due_meeting.pk) if due_meeting else ""
-    return data
+    for name in ("topics", "areas"):
+        if name in fields:
+            fields[name] = [str(obj.pk) for obj in fields[name]]
+    if "lead_office" in fields:
+        fields["lead_office"] = str(fields["lead_office"].pk) if fields["lead_office"] else ""
+    return posted_item_form_data(
+        version=version, actions=[posted_row(row) for row in actions], **fields
+    )
+
+
+def posted_row(row):
+    """An action row of :func:`item_form_data` as the page posts it (strings)."""
+    action = row.get("action")
+    due_date, due_meeting = row.get("due_date"), row.get("due_meeting")
+    return {
+        "action_id": str(action.pk) if action else "",
+        "version": str(row.get("version", action.version if action else "")),
+        "description": row.get("description", ""),
+        "owners": written_owners(row.get("owners", [])),
+        "due_date": due_date.isoformat() if due_date else "",
+        "due_meeting": str(due_meeting.pk) if due_meeting else "",
+    }
 
 
 def existing_row(action, **changes):
@@ -333,9 +325,8 @@ def test_an_action_due_back_at_an_earlier_meeting_is_refused(signed_in, meeting,
         ],
     )
     response = signed_in.post(edit_url(item), data)
-    assert ("id_actions-0-due_meeting", "Choose a meeting later than this one") in (
-        error_summary_links(response)
-    )
+    message = "Choose a meeting later than the one the action arose at"
+    assert ("id_actions-0-due_meeting", message) in error_summary_links(response)
     assert "Report back.</textarea>" in response.content.decode()
     assert not Action.objects.exists()
 

@@ -7,17 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Meeting
-from tests.factories import (
-    ActionFactory,
-    ActionUpdateFactory,
-    AgendaItemFactory,
-    AttendanceFactory,
-    LocalPolicingAreaFactory,
-    MeetingFactory,
-    OfficeFactory,
-    SeriesFactory,
-    TopicFactory,
-)
+from tests import factories
 from tests.pages import page_text, render
 
 pytestmark = pytest.mark.django_db
@@ -26,22 +16,27 @@ pytestmark = pytest.mark.django_db
 def meeting_with_agenda(date, top_level_items):
     """A meeting whose items each have a child, topics, areas and two actions, plus an
     earlier meeting's action carried forward with an update given at it."""
-    meeting = MeetingFactory(date=date, status=Meeting.Status.PUBLISHED)
-    AttendanceFactory.create_batch(3, meeting=meeting)
-    AgendaItemFactory(meeting=meeting, position=0, kind=AgendaItem.Kind.OUTSTANDING_MATTERS)
-    owners = [OfficeFactory(abbreviation="CC"), OfficeFactory(abbreviation="DCC")]
+    meeting = factories.MeetingFactory(date=date, status=Meeting.Status.PUBLISHED)
+    factories.AttendanceFactory.create_batch(3, meeting=meeting)
+    factories.AgendaItemFactory(
+        meeting=meeting, position=0, kind=AgendaItem.Kind.OUTSTANDING_MATTERS
+    )
+    owners = [
+        factories.OfficeFactory(abbreviation="CC"),
+        factories.OfficeFactory(abbreviation="DCC"),
+    ]
     for position in range(1, top_level_items + 1):
-        item = AgendaItemFactory(meeting=meeting, position=position)
-        item.topics.add(TopicFactory(slug="call-handling", name="Call handling"))
-        item.areas.add(LocalPolicingAreaFactory(slug="shropshire", name="Shropshire"))
-        child = AgendaItemFactory(meeting=meeting, parent=item, position=1)
+        item = factories.AgendaItemFactory(meeting=meeting, position=position)
+        item.topics.add(factories.TopicFactory(slug="call-handling", name="Call handling"))
+        item.areas.add(factories.LocalPolicingAreaFactory(slug="shropshire", name="Shropshire"))
+        child = factories.AgendaItemFactory(meeting=meeting, parent=item, position=1)
         for origin in (item, child):
-            ActionFactory(origin_item=origin, owners=owners)
-    earlier = AgendaItemFactory(meeting__date=date - datetime.timedelta(days=60))
-    carried = ActionFactory(origin_item=earlier, owners=owners)
-    ActionUpdateFactory(action=carried, meeting=meeting)
-    AgendaItemFactory(meeting=meeting, position=99, kind=AgendaItem.Kind.NEXT_MEETING)
-    MeetingFactory(date=date + datetime.timedelta(days=30))
+            factories.ActionFactory(origin_item=origin, owners=owners)
+    earlier = factories.AgendaItemFactory(meeting__date=date - datetime.timedelta(days=60))
+    carried = factories.ActionFactory(origin_item=earlier, owners=owners)
+    factories.ActionUpdateFactory(action=carried, meeting=meeting)
+    factories.AgendaItemFactory(meeting=meeting, position=99, kind=AgendaItem.Kind.NEXT_MEETING)
+    factories.MeetingFactory(date=date + datetime.timedelta(days=30))
     return meeting
 
 
@@ -66,20 +61,20 @@ def test_the_meetings_list_costs_the_same_queries_for_2_meetings_as_for_40(
     client, officer, captured_queries, django_assert_num_queries
 ):
     client.force_login(officer)
-    MeetingFactory.create_batch(2)
+    factories.MeetingFactory.create_batch(2)
     client.get(reverse("meetings:list"))
     with captured_queries() as queries:
         render(client, reverse("meetings:list"))
     few = len(queries)
-    MeetingFactory.create_batch(38)
+    factories.MeetingFactory.create_batch(38)
     with django_assert_num_queries(few):
         render(client, reverse("meetings:list"))
 
 
 def test_the_list_separates_upcoming_from_past_meetings(client, officer):
     today = timezone.localdate()
-    MeetingFactory(title="Last month's meeting", date=today - datetime.timedelta(days=30))
-    MeetingFactory(title="Next month's meeting", date=today + datetime.timedelta(days=30))
+    factories.MeetingFactory(title="Last month's meeting", date=today - datetime.timedelta(days=30))
+    factories.MeetingFactory(title="Next month's meeting", date=today + datetime.timedelta(days=30))
     client.force_login(officer)
     text = page_text(client.get(reverse("meetings:list")))
     assert text.index("Upcoming") < text.index("Next month's meeting")
@@ -87,10 +82,10 @@ def test_the_list_separates_upcoming_from_past_meetings(client, officer):
 
 
 def test_the_list_filters_by_series_and_year(client, officer):
-    thematic = SeriesFactory(name="Thematic Assurance Meeting")
-    MeetingFactory(title="Thematic on VAWG", series=thematic, date="2022-12-19")
-    MeetingFactory(title="Monthly in 2022", date="2022-11-29")
-    MeetingFactory(title="Thematic in 2018", series=thematic, date="2018-06-26")
+    thematic = factories.SeriesFactory(name="Thematic Assurance Meeting")
+    factories.MeetingFactory(title="Thematic on VAWG", series=thematic, date="2022-12-19")
+    factories.MeetingFactory(title="Monthly in 2022", date="2022-11-29")
+    factories.MeetingFactory(title="Thematic in 2018", series=thematic, date="2018-06-26")
     client.force_login(officer)
     filters = {"series": thematic.pk, "year": "2022"}
     text = page_text(client.get(reverse("meetings:list"), filters))
@@ -100,8 +95,8 @@ def test_the_list_filters_by_series_and_year(client, officer):
 
 
 def test_force_users_do_not_see_drafts_in_the_list(client, force_user):
-    MeetingFactory(title="Draft minutes", status=Meeting.Status.DRAFT)
-    MeetingFactory(title="Approved minutes", status=Meeting.Status.APPROVED)
+    factories.MeetingFactory(title="Draft minutes", status=Meeting.Status.DRAFT)
+    factories.MeetingFactory(title="Approved minutes", status=Meeting.Status.APPROVED)
     client.force_login(force_user)
     text = page_text(client.get(reverse("meetings:list")))
     assert "Approved minutes" in text
@@ -109,13 +104,15 @@ def test_force_users_do_not_see_drafts_in_the_list(client, force_user):
 
 
 def test_a_user_without_a_role_cannot_open_minutes(client, no_role_user):
-    meeting = MeetingFactory(status=Meeting.Status.PUBLISHED)
+    meeting = factories.MeetingFactory(status=Meeting.Status.PUBLISHED)
     client.force_login(no_role_user)
     assert client.get(meeting.get_absolute_url()).status_code == 404
 
 
 def test_minutes_text_is_escaped_not_run(client, officer):
-    item = AgendaItemFactory(minutes='<script>alert("x")</script>\n\n- <b>bold</b> bullet')
+    item = factories.AgendaItemFactory(
+        minutes='<script>alert("x")</script>\n\n- <b>bold</b> bullet'
+    )
     client.force_login(officer)
     body = client.get(item.meeting.get_absolute_url()).content.decode()
     assert '<script>alert("x")</script>' not in body

@@ -21,7 +21,7 @@ def test_agenda_items_nest_at_most_three_deep():
     second = AgendaItemFactory(meeting=top.meeting, parent=top)
     third = AgendaItemFactory(meeting=top.meeting, parent=second)
     fourth = AgendaItemFactory.build(meeting=top.meeting, parent=third)
-    with pytest.raises(ValidationError, match="at most 3 deep"):
+    with pytest.raises(ValidationError, match="at most 3 levels deep"):
         fourth.full_clean()
 
 

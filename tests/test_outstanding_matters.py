@@ -87,6 +87,13 @@ def post(client, meeting, actions, rows, **overrides):
     return client.post(url(meeting), data)
 
 
+def officer_posts(client, officer, meeting, carried, rows, **overrides):
+    """The officer submits the form listing the ``carried`` actions, with ``rows`` mapping some of
+    them to (note, transition)."""
+    client.force_login(officer)
+    return post(client, meeting, list(carried.values()), rows, **overrides)
+
+
 def reviewed(meeting) -> set[int]:
     """The actions stored as reviewed at ``meeting``: what its minutes print."""
     return set(ReviewedAction.objects.filter(meeting=meeting).values_list("action_id", flat=True))
@@ -156,19 +163,13 @@ def test_anonymous_users_are_sent_to_sign_in(client, meeting):
 def test_one_submit_records_an_update_at_the_meeting_for_each_action_with_something_typed(
     client, officer, meeting, carried
 ):
-    actions = list(carried.values())
-    opened, in_progress, awaiting = actions
-    client.force_login(officer)
-    response = post(
-        client,
-        meeting,
-        actions,
-        {
-            opened: ("The force is gathering the data.", ""),
-            in_progress: ("Report written.", "request_sign_off"),
-            awaiting: ("The PCC is satisfied with the report.", "sign_off"),
-        },
-    )
+    opened, in_progress, awaiting = actions = list(carried.values())
+    rows = {
+        opened: ("The force is gathering the data.", ""),
+        in_progress: ("Report written.", "request_sign_off"),
+        awaiting: ("The PCC is satisfied with the report.", "sign_off"),
+    }
+    response = officer_posts(client, officer, meeting, carried, rows)
     assert response.status_code == 302
     assert response["Location"].startswith(meeting.get_absolute_url())
     assert statuses(actions) == [Status.OPEN, Status.AWAITING_SIGN_OFF, Status.CLOSED]
@@ -214,19 +215,13 @@ def test_rows_left_blank_record_no_update_and_keep_the_list_as_proposed(
 
 
 def test_a_failing_row_saves_nothing_and_keeps_everything_typed(client, officer, meeting, carried):
-    actions = list(carried.values())
-    opened, in_progress, awaiting = actions
-    client.force_login(officer)
-    response = post(
-        client,
-        meeting,
-        actions,
-        {
-            opened: ("Work has started.", "start"),
-            in_progress: ("Half done & on track.", ""),
-            awaiting: ("", "sign_off"),  # signing off needs a note
-        },
-    )
+    opened, in_progress, awaiting = actions = list(carried.values())
+    rows = {
+        opened: ("Work has started.", "start"),
+        in_progress: ("Half done & on track.", ""),
+        awaiting: ("", "sign_off"),  # signing off needs a note
+    }
+    response = officer_posts(client, officer, meeting, carried, rows)
     assert response.status_code == 200
     assert statuses(actions) == [Status.OPEN, Status.IN_PROGRESS, Status.AWAITING_SIGN_OFF]
     assert ActionUpdate.objects.count() == 0
@@ -261,13 +256,12 @@ def test_every_failing_row_is_reported_at_once(client, officer, meeting, carried
 def test_a_row_whose_action_changed_meanwhile_is_refused_with_the_workflows_message(
     client, officer, meeting, carried
 ):
-    actions = list(carried.values())
     opened = carried[Status.OPEN]
-    client.force_login(officer)
-    response = post(
+    response = officer_posts(
         client,
+        officer,
         meeting,
-        actions,
+        carried,
         {opened: ("Started.", "start")},
         **{f"action-{opened.pk}-expected_status": Status.IN_PROGRESS},  # what the page showed
     )

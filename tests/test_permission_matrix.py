@@ -10,17 +10,7 @@ from django.urls import reverse
 
 from assurance import roles
 from meetings.models import Meeting, Person
-from tests.factories import (
-    ActionFactory,
-    AgendaItemFactory,
-    LocalPolicingAreaFactory,
-    MeetingFactory,
-    OfficeFactory,
-    PersonFactory,
-    SeriesFactory,
-    TopicFactory,
-    UserFactory,
-)
+from tests import factories
 from tests.test_login_required import named_patterns
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +24,18 @@ def row(name, method, args, anonymous, opcc, commissioner, force_own, force_othe
         zip(ROLES, [anonymous, opcc, commissioner, force_own, force_other], strict=True)
     )
     return pytest.param(name, method, args, data or {}, expected, id=name)
+
+
+def action_rows(action):
+    """The action page, its change of status and its note, for the action ``action`` names."""
+    start = {"status-transition": "start", "status-expected_status": "open"}
+    return [
+        row("actions:detail", "get", [action], LOGIN, 200, 200, 200, 200),
+        row("actions:transition", "post", [action], LOGIN, 302, 403, 302, 403, data=start),
+        row(
+            "actions:note", "post", [action], LOGIN, 302, 302, 302, 403, data={"note-note": "Done."}
+        ),
+    ]
 
 
 # args name records made by the `records` fixture: draft/approved meetings, their items, the
@@ -69,43 +71,9 @@ MATRIX = [
         data={"move": "down"},
     ),
     row("meetings:item_delete", "get", ["draft", "draft_item"], LOGIN, 200, 403, 403, 403),
-    row("actions:detail", "get", ["action"], LOGIN, 200, 200, 200, 200),
-    row(
-        "actions:transition",
-        "post",
-        ["action"],
-        LOGIN,
-        302,
-        403,
-        302,
-        403,
-        data={"status-transition": "start", "status-expected_status": "open"},
-    ),
-    row("actions:note", "post", ["action"], LOGIN, 302, 302, 302, 403, data={"note-note": "Done."}),
+    *action_rows("action"),
     # An action a person owns: force_own is that person's delegate (their staff officer).
-    row("actions:detail", "get", ["person_action"], LOGIN, 200, 200, 200, 200),
-    row(
-        "actions:transition",
-        "post",
-        ["person_action"],
-        LOGIN,
-        302,
-        403,
-        302,
-        403,
-        data={"status-transition": "start", "status-expected_status": "open"},
-    ),
-    row(
-        "actions:note",
-        "post",
-        ["person_action"],
-        LOGIN,
-        302,
-        302,
-        302,
-        403,
-        data={"note-note": "Done."},
-    ),
+    *action_rows("person_action"),
     row("actions:outstanding", "get", ["draft"], LOGIN, 200, 403, 403, 403),
     row("actions:log", "get", [], LOGIN, 200, 200, 200, 200),
     row("meetings:pdf", "get", ["approved"], LOGIN, 200, 200, 200, 200),
@@ -135,27 +103,29 @@ MATRIX = [
 
 @pytest.fixture
 def records():
-    cc = OfficeFactory(abbreviation="CC", title="Chief Constable")
-    draft_item = AgendaItemFactory(meeting__status=Meeting.Status.DRAFT, title="Draft item")
-    AgendaItemFactory(meeting=draft_item.meeting, title="Second draft item")
-    approved_item = AgendaItemFactory(meeting__status=Meeting.Status.APPROVED)
-    action = ActionFactory(origin_item=approved_item, owners=[cc])
+    cc = factories.OfficeFactory(abbreviation="CC", title="Chief Constable")
+    draft_item = factories.AgendaItemFactory(
+        meeting__status=Meeting.Status.DRAFT, title="Draft item"
+    )
+    factories.AgendaItemFactory(meeting=draft_item.meeting, title="Second draft item")
+    approved_item = factories.AgendaItemFactory(meeting__status=Meeting.Status.APPROVED)
+    action = factories.ActionFactory(origin_item=approved_item, owners=[cc])
     # Owned by a person who holds no office, so only their delegates act for them.
-    chief_officer = PersonFactory(name="Dana Whitlock", initials="DW", office=None)
-    person_action = ActionFactory(origin_item=approved_item, owners=[chief_officer])
+    chief_officer = factories.PersonFactory(name="Dana Whitlock", initials="DW", office=None)
+    person_action = factories.ActionFactory(origin_item=approved_item, owners=[chief_officer])
     return {
         "draft": draft_item.meeting.pk,
         "draft_item": draft_item.pk,
         "approved": approved_item.meeting.pk,
         "action": action.pk,
         "person_action": person_action.pk,
-        "published": MeetingFactory(status=Meeting.Status.PUBLISHED).pk,
-        "topic": TopicFactory(slug="call-handling").slug,
-        "area": LocalPolicingAreaFactory(slug="shropshire").slug,
-        "series": SeriesFactory().pk,
+        "published": factories.MeetingFactory(status=Meeting.Status.PUBLISHED).pk,
+        "topic": factories.TopicFactory(slug="call-handling").slug,
+        "area": factories.LocalPolicingAreaFactory(slug="shropshire").slug,
+        "series": factories.SeriesFactory().pk,
         # A draft with a meeting before it in its series, whose minutes it approves.
-        "later_draft": MeetingFactory(series=draft_item.meeting.series).pk,
-        "person": PersonFactory(office=cc).pk,
+        "later_draft": factories.MeetingFactory(series=draft_item.meeting.series).pk,
+        "person": factories.PersonFactory(office=cc).pk,
         "office": cc.pk,
     }
 
@@ -164,12 +134,14 @@ def user_for(role):
     if role == "anonymous":
         return None
     group = {"force_own": roles.FORCE, "force_other": roles.FORCE}.get(role, role)
-    user = UserFactory(username=role, groups=[group])
+    user = factories.UserFactory(username=role, groups=[group])
     if role == "force_own":
-        OfficeFactory(abbreviation="CC").delegates.add(user)
+        factories.OfficeFactory(abbreviation="CC").delegates.add(user)
         Person.objects.get(initials="DW").delegates.add(user)
     if role == "force_other":
-        OfficeFactory(abbreviation="DCC", title="Deputy Chief Constable").delegates.add(user)
+        factories.OfficeFactory(abbreviation="DCC", title="Deputy Chief Constable").delegates.add(
+            user
+        )
     return user
 
 

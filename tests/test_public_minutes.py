@@ -279,7 +279,9 @@ def test_the_list_shows_published_meetings_newest_first(client):
     assert "Draft Meeting 2023" not in text
 
 
-def test_the_list_filters_by_year_and_series(client):
+def monthly_and_thematic_2022():
+    """Published minutes of 2022: "Monthly 2022" in the default series and "Thematic 2022" in a
+    series of its own, which is returned."""
     MeetingFactory(
         date=datetime.date(2022, 5, 1), title="Monthly 2022", status=Meeting.Status.PUBLISHED
     )
@@ -289,6 +291,11 @@ def test_the_list_filters_by_year_and_series(client):
         title="Thematic 2022",
         status=Meeting.Status.PUBLISHED,
     )
+    return thematic
+
+
+def test_the_list_filters_by_year_and_series(client):
+    thematic = monthly_and_thematic_2022()
     MeetingFactory(
         date=datetime.date(2018, 5, 1), title="Monthly 2018", status=Meeting.Status.PUBLISHED
     )
@@ -303,15 +310,7 @@ def test_the_list_filters_by_year_and_series(client):
 
 
 def test_a_bad_filter_is_explained_with_the_error_summary_and_the_good_one_still_applies(client):
-    MeetingFactory(
-        date=datetime.date(2022, 5, 1), title="Monthly 2022", status=Meeting.Status.PUBLISHED
-    )
-    thematic = MeetingFactory(
-        date=datetime.date(2022, 6, 1),
-        series=SeriesFactory(name="Thematic Assurance Meeting"),
-        title="Thematic 2022",
-        status=Meeting.Status.PUBLISHED,
-    )
+    thematic = monthly_and_thematic_2022()
 
     series = thematic.series_id
     response = client.get(reverse("public:list"), {"year": "1066", "series": series})

@@ -16,15 +16,7 @@ from minutes.publishing import (
     meeting_publish,
     meeting_reopen,
 )
-from tests.factories import (
-    ActionFactory,
-    ActionUpdateFactory,
-    AgendaItemFactory,
-    AttendanceFactory,
-    MeetingFactory,
-    OfficeFactory,
-    SeriesFactory,
-)
+from tests import factories
 from tests.pages import page_text, render
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +29,9 @@ def held_meeting(**kwargs):
     """A meeting that has taken place, with attendance and an agenda item: minutes that may be
     approved. (A fixed past date: the factory's dates run on into the future over a long run.)"""
     kwargs.setdefault("date", HELD_ON)
-    meeting = MeetingFactory(**kwargs)
-    AttendanceFactory(meeting=meeting)
-    AgendaItemFactory(meeting=meeting, title="Call handling")
+    meeting = factories.MeetingFactory(**kwargs)
+    factories.AttendanceFactory(meeting=meeting)
+    factories.AgendaItemFactory(meeting=meeting, title="Call handling")
     return meeting
 
 
@@ -410,8 +402,8 @@ NO_ITEMS = "The minutes have no agenda items: add them on the agenda page."
 
 
 def test_minutes_with_no_attendance_cannot_be_approved(officer):
-    meeting = MeetingFactory(date=HELD_ON)
-    AgendaItemFactory(meeting=meeting)
+    meeting = factories.MeetingFactory(date=HELD_ON)
+    factories.AgendaItemFactory(meeting=meeting)
     with pytest.raises(MinutesStatusError) as refusal:
         approve(meeting, officer)
     assert str(refusal.value) == NO_ATTENDANCE
@@ -422,8 +414,8 @@ def test_minutes_with_no_attendance_cannot_be_approved(officer):
 
 
 def test_minutes_with_no_agenda_items_cannot_be_approved(officer):
-    meeting = MeetingFactory(date=HELD_ON)
-    AttendanceFactory(meeting=meeting)
+    meeting = factories.MeetingFactory(date=HELD_ON)
+    factories.AttendanceFactory(meeting=meeting)
     with pytest.raises(MinutesStatusError) as refusal:
         approve(meeting, officer)
     assert str(refusal.value) == NO_ITEMS
@@ -454,7 +446,7 @@ def test_the_minutes_of_a_meeting_held_today_can_be_approved(officer):
 
 
 def test_every_problem_is_named_at_once(officer):
-    meeting = MeetingFactory(date=timezone.localdate() + datetime.timedelta(days=30))
+    meeting = factories.MeetingFactory(date=timezone.localdate() + datetime.timedelta(days=30))
     with pytest.raises(MinutesStatusError) as refusal:
         approve(meeting, officer)
     message = str(refusal.value)
@@ -464,7 +456,7 @@ def test_every_problem_is_named_at_once(officer):
 
 
 def test_a_refused_approval_goes_back_to_the_meeting_naming_what_is_missing(client, officer):
-    meeting = MeetingFactory(date=HELD_ON)
+    meeting = factories.MeetingFactory(date=HELD_ON)
     client.force_login(officer)
     response = client.post(approve_url(meeting), follow=True)
     assert response.redirect_chain == [(meeting.get_absolute_url(), 302)]
@@ -500,59 +492,63 @@ def to_publish(officer):
     """Approved minutes of 29 November 2022 with two items (one restricted, with a sub-item),
     actions arising, and outstanding matters reviewing actions of a published meeting (one
     from a restricted item) and of a meeting whose minutes are still a draft."""
-    cc = OfficeFactory(abbreviation="CC", title="Chief Constable")
-    published = MeetingFactory(date=datetime.date(2022, 9, 27), status=PUBLISHED)
-    published_item = AgendaItemFactory(meeting=published, position=1, title="Victim satisfaction")
-    private_item = AgendaItemFactory(
+    cc = factories.OfficeFactory(abbreviation="CC", title="Chief Constable")
+    published = factories.MeetingFactory(date=datetime.date(2022, 9, 27), status=PUBLISHED)
+    published_item = factories.AgendaItemFactory(
+        meeting=published, position=1, title="Victim satisfaction"
+    )
+    private_item = factories.AgendaItemFactory(
         meeting=published,
         position=2,
         title="Operation Bluebell",
         restricted=True,
         restricted_reason="A live investigation.",
     )
-    published_action = ActionFactory(
+    published_action = factories.ActionFactory(
         origin_item=published_item,
         reference="2022-09-01",
         description="Share the victim survey results.",
         owners=[cc],
     )
-    private_action = ActionFactory(
+    private_action = factories.ActionFactory(
         origin_item=private_item,
         reference="2022-09-02",
         description="Brief the PCC on Operation Bluebell.",
         owners=[cc],
     )
-    draft = MeetingFactory(date=datetime.date(2022, 10, 25), status=DRAFT)
-    draft_action = ActionFactory(
-        origin_item=AgendaItemFactory(meeting=draft, position=1, title="Response times"),
+    draft = factories.MeetingFactory(date=datetime.date(2022, 10, 25), status=DRAFT)
+    draft_action = factories.ActionFactory(
+        origin_item=factories.AgendaItemFactory(meeting=draft, position=1, title="Response times"),
         reference="2022-10-01",
         description="Review the rural response times.",
         owners=[cc],
     )
 
-    meeting = MeetingFactory(date=HELD_ON, title="Monthly Assurance Meeting November 2022")
-    AttendanceFactory(meeting=meeting)
-    AgendaItemFactory(
+    meeting = factories.MeetingFactory(
+        date=HELD_ON, title="Monthly Assurance Meeting November 2022"
+    )
+    factories.AttendanceFactory(meeting=meeting)
+    factories.AgendaItemFactory(
         meeting=meeting, position=1, title="Outstanding matters", kind="outstanding", minutes=""
     )
-    calls = AgendaItemFactory(meeting=meeting, position=2, title="Call handling")
-    AgendaItemFactory(meeting=meeting, parent=calls, position=1, title="Abandoned calls")
-    ActionFactory(
+    calls = factories.AgendaItemFactory(meeting=meeting, position=2, title="Call handling")
+    factories.AgendaItemFactory(meeting=meeting, parent=calls, position=1, title="Abandoned calls")
+    factories.ActionFactory(
         origin_item=calls,
         reference="2022-11-01",
         description="Publish the 101 abandonment rate.",
         owners=[cc],
     )
-    private = AgendaItemFactory(
+    private = factories.AgendaItemFactory(
         meeting=meeting,
         position=3,
         title="Vetting of officers",
         restricted=True,
         restricted_reason="Personal information about named officers.",
     )
-    AgendaItemFactory(meeting=meeting, parent=private, position=1, title="Case reviews")
+    factories.AgendaItemFactory(meeting=meeting, parent=private, position=1, title="Case reviews")
     for action in (published_action, private_action, draft_action):
-        ActionUpdateFactory(action=action, meeting=meeting, note="An update.")
+        factories.ActionUpdateFactory(action=action, meeting=meeting, note="An update.")
     meeting_approve(meeting=meeting, user=officer)
     return meeting
 
@@ -668,27 +664,27 @@ def test_the_publish_page_of_a_meeting_that_does_not_exist_is_not_found(client, 
 def test_the_publish_page_costs_the_same_queries_however_long_the_minutes(
     client, officer, captured_queries, django_assert_num_queries
 ):
-    cc = OfficeFactory(abbreviation="CC", title="Chief Constable")
+    cc = factories.OfficeFactory(abbreviation="CC", title="Chief Constable")
 
     def approved_meeting(size):
         """Minutes of ``size`` items with an action each, reviewing ``size`` actions of a
         published meeting and ``size`` of a draft one; a series each, so that neither reviews
         the other's actions."""
-        series = SeriesFactory()
+        series = factories.SeriesFactory()
         for day, status in ((4, PUBLISHED), (18, DRAFT)):
-            earlier = MeetingFactory(
+            earlier = factories.MeetingFactory(
                 series=series, date=datetime.date(2022, 10, day), status=status
             )
             for position in range(1, size + 1):
-                item = AgendaItemFactory(meeting=earlier, position=position)
-                ActionFactory(origin_item=item, owners=[cc])
-        meeting = MeetingFactory(series=series, date=HELD_ON)
-        AttendanceFactory(meeting=meeting)
+                item = factories.AgendaItemFactory(meeting=earlier, position=position)
+                factories.ActionFactory(origin_item=item, owners=[cc])
+        meeting = factories.MeetingFactory(series=series, date=HELD_ON)
+        factories.AttendanceFactory(meeting=meeting)
         for position in range(1, size + 1):
-            item = AgendaItemFactory(
+            item = factories.AgendaItemFactory(
                 meeting=meeting, position=position, restricted=position == 2, restricted_reason="x"
             )
-            ActionFactory(origin_item=item, owners=[cc])
+            factories.ActionFactory(origin_item=item, owners=[cc])
         approve(meeting, officer)
         return meeting
 

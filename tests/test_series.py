@@ -24,7 +24,7 @@ from tests.factories import (
     UserFactory,
     default_series,
 )
-from tests.hostile import meeting_form_data
+from tests.hostile import meeting_form_data, series_form_data
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -37,27 +37,12 @@ def edit_url(series):
     return reverse("meetings:series_edit", args=[series.pk])
 
 
-def series_data(**fields):
-    """The series form's POST, as the page submits it; ``active`` is left out to untick it."""
-    data = {
-        "name": "Governance Board",
-        "reference_code": "GB",
-        "minutes_label": "",
-        "description": "",
-        "active": "on",
-        "position": "2",
-        "loaded": "",
-    }
-    data |= fields
-    return {name: str(value) for name, value in data.items() if value is not None}
-
-
 def loaded_data(client, series, **fields):
     """The edit form as the page loaded it for ``series``, with ``fields`` changed."""
     form = client.get(edit_url(series)).context["form"]
     data = {name: form[name].value() for name in form.fields}
     data["active"] = "on" if data["active"] else None
-    return series_data(**(data | fields))
+    return series_form_data(**(data | fields))
 
 
 @pytest.fixture
@@ -83,7 +68,7 @@ def assert_refused_with(response, field, message):
 def test_an_officer_creates_a_series(officer_client):
     response = officer_client.post(
         CREATE_URL,
-        series_data(
+        series_form_data(
             name="Governance Board",
             reference_code="gb",
             minutes_label="Governance Board (public)",
@@ -194,7 +179,7 @@ def test_the_list_costs_the_same_queries_for_2_series_as_for_12(
 def test_a_series_without_a_name_is_refused_and_what_was_typed_is_kept(officer_client):
     response = officer_client.post(
         CREATE_URL,
-        series_data(name="  ", reference_code="GB", description="Typed before the mistake"),
+        series_form_data(name="  ", reference_code="GB", description="Typed before the mistake"),
     )
     assert_refused_with(response, "name", "Enter the name of the series")
     body = response.content.decode()
@@ -206,7 +191,7 @@ def test_a_series_without_a_name_is_refused_and_what_was_typed_is_kept(officer_c
 def test_a_name_already_taken_is_refused_whatever_its_case(officer_client):
     SeriesFactory(name="Governance Board", reference_code="GB")
     response = officer_client.post(
-        CREATE_URL, series_data(name="governance board", reference_code="GB2")
+        CREATE_URL, series_form_data(name="governance board", reference_code="GB2")
     )
     message = "There is already a series called “Governance Board”: give this one another name"
     assert_refused_with(response, "name", message)
@@ -217,7 +202,7 @@ def test_a_name_already_taken_is_refused_whatever_its_case(officer_client):
 
 @pytest.mark.parametrize("code", ["G-B", "G B", "GB/1", "ÉB", "<b>"])
 def test_a_reference_code_must_be_letters_and_digits(officer_client, code):
-    response = officer_client.post(CREATE_URL, series_data(reference_code=code))
+    response = officer_client.post(CREATE_URL, series_form_data(reference_code=code))
     message = (
         "Enter the reference code in letters and digits only, such as GB: it starts "
         "each action's reference, as in GB-2022-11-01"
@@ -229,7 +214,7 @@ def test_a_reference_code_must_be_letters_and_digits(officer_client, code):
 def test_a_reference_code_already_used_is_refused_whatever_its_case(officer_client):
     SeriesFactory(name="Governance Board", reference_code="GB")
     response = officer_client.post(
-        CREATE_URL, series_data(name="Governance Board Extra", reference_code="gb")
+        CREATE_URL, series_form_data(name="Governance Board Extra", reference_code="gb")
     )
     message = (
         "“Governance Board” already uses the reference code GB: choose another, so that each "
@@ -243,7 +228,7 @@ def test_a_reference_code_already_used_is_refused_whatever_its_case(officer_clie
 def test_a_second_series_without_a_reference_code_is_refused_saying_why(officer_client):
     assert default_series().reference_code == ""
     response = officer_client.post(
-        CREATE_URL, series_data(name="Governance Board", reference_code="", description="Kept")
+        CREATE_URL, series_form_data(name="Governance Board", reference_code="", description="Kept")
     )
     message = (
         "Give this series a reference code, such as GB: “Monthly Assurance Meeting” has none, "
@@ -267,7 +252,7 @@ def test_a_series_cannot_drop_its_code_while_another_has_none(officer_client):
 
 @pytest.mark.parametrize("position", ["two", "-1", "10000", "1.5"])
 def test_a_position_that_is_not_a_small_whole_number_is_refused(officer_client, position):
-    response = officer_client.post(CREATE_URL, series_data(position=position))
+    response = officer_client.post(CREATE_URL, series_form_data(position=position))
     assert response.status_code == 200
     assert "Enter the position as a whole number" in page_text(response)
     assert f'value="{position}"' in response.content.decode()
@@ -275,7 +260,7 @@ def test_a_position_that_is_not_a_small_whole_number_is_refused(officer_client, 
 
 
 def test_a_blank_position_puts_the_series_first(officer_client):
-    officer_client.post(CREATE_URL, series_data(position=""))
+    officer_client.post(CREATE_URL, series_form_data(position=""))
     assert Series.objects.get(name="Governance Board").position == 0
 
 
@@ -319,7 +304,7 @@ def test_only_the_opcc_may_list_create_or_edit_series(client, request, user_fixt
     assert client.get(LIST_URL).status_code == 403
     assert client.get(CREATE_URL).status_code == 403
     assert client.get(edit_url(series)).status_code == 403
-    posted = series_data(name="Sneaky Board", reference_code="SB")
+    posted = series_form_data(name="Sneaky Board", reference_code="SB")
     assert client.post(CREATE_URL, posted).status_code == 403
     assert client.post(edit_url(series), posted).status_code == 403
     assert not Series.objects.filter(name="Sneaky Board").exists()
@@ -328,7 +313,7 @@ def test_only_the_opcc_may_list_create_or_edit_series(client, request, user_fixt
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client):
-    response = client.post(CREATE_URL, series_data())
+    response = client.post(CREATE_URL, series_form_data())
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
     assert not Series.objects.filter(name="Governance Board").exists()
@@ -359,7 +344,7 @@ def test_the_admin_keeps_the_rule_of_one_series_without_a_code(client):
     assert client.get(reverse("admin:meetings_series_changelist")).status_code == 200
     response = client.post(
         reverse("admin:meetings_series_add"),
-        series_data(name="Governance Board", reference_code=""),
+        series_form_data(name="Governance Board", reference_code=""),
     )
     assert response.status_code == 200
     assert "Give this series a reference code" in page_text(response)

@@ -7,14 +7,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import AgendaItem, Meeting
-from tests.factories import (
-    ActionFactory,
-    AgendaItemFactory,
-    LocalPolicingAreaFactory,
-    MeetingFactory,
-    OfficeFactory,
-    TopicFactory,
-)
+from tests import factories
 from tests.pages import page_text
 from tests.seed_data import load_seeds
 
@@ -31,17 +24,17 @@ def area_url(slug):
 
 @pytest.fixture
 def call_handling():
-    return TopicFactory(name="Call handling", slug="call-handling")
+    return factories.TopicFactory(name="Call handling", slug="call-handling")
 
 
 def discussed(topic, date, title, *, status=Meeting.Status.PUBLISHED, nested=False, **fields):
     """An item on ``topic`` at a meeting on ``date``; nested under another item if asked."""
-    meeting = MeetingFactory(date=date, status=status)
+    meeting = factories.MeetingFactory(date=date, status=status)
     parent = None
     if nested:
-        parent = AgendaItemFactory(meeting=meeting, position=1, title="Performance")
-    AgendaItemFactory(meeting=meeting, position=0, title="Welcome")
-    item = AgendaItemFactory(
+        parent = factories.AgendaItemFactory(meeting=meeting, position=1, title="Performance")
+    factories.AgendaItemFactory(meeting=meeting, position=0, title="Welcome")
+    item = factories.AgendaItemFactory(
         meeting=meeting, parent=parent, position=2 if parent is None else 1, title=title, **fields
     )
     item.topics.add(topic)
@@ -51,8 +44,8 @@ def discussed(topic, date, title, *, status=Meeting.Status.PUBLISHED, nested=Fal
 def test_the_topic_page_lists_items_across_meetings_oldest_first_with_their_actions(
     client, officer, call_handling
 ):
-    cc = OfficeFactory(abbreviation="CC", title="Chief Constable")
-    pcc = OfficeFactory(abbreviation="PCC", title="Police and Crime Commissioner")
+    cc = factories.OfficeFactory(abbreviation="CC", title="Chief Constable")
+    pcc = factories.OfficeFactory(abbreviation="PCC", title="Police and Crime Commissioner")
     later = discussed(
         call_handling,
         datetime.date(2022, 11, 29),
@@ -68,15 +61,15 @@ def test_the_topic_page_lists_items_across_meetings_oldest_first_with_their_acti
         assurance_level=AgendaItem.Assurance.NOT_ASSURED,
     )
     middle = discussed(call_handling, datetime.date(2020, 1, 14), "Call handling review")
-    ActionFactory(
+    factories.ActionFactory(
         origin_item=later,
         reference="2022-11-05",
         description="Report 101 answer times monthly.",
         owners=[cc, pcc],
         status="in_progress",
     )
-    ActionFactory(origin_item=earlier, reference="2018-05-04", status="closed")
-    AgendaItemFactory(meeting=later.meeting, title="Not about calls")
+    factories.ActionFactory(origin_item=earlier, reference="2018-05-04", status="closed")
+    factories.AgendaItemFactory(meeting=later.meeting, title="Not about calls")
 
     client.force_login(officer)
     response = client.get(topic_url("call-handling"))
@@ -109,10 +102,12 @@ def test_the_topic_page_of_the_seeds_shows_call_handling_in_2018_and_2022(client
 
 
 def test_the_area_page_lists_the_items_about_the_area(client, officer):
-    shropshire = LocalPolicingAreaFactory(name="Shropshire", slug="shropshire")
-    item = AgendaItemFactory(meeting__status="published", title="Rural crime in Shropshire")
+    shropshire = factories.LocalPolicingAreaFactory(name="Shropshire", slug="shropshire")
+    item = factories.AgendaItemFactory(
+        meeting__status="published", title="Rural crime in Shropshire"
+    )
     item.areas.add(shropshire)
-    AgendaItemFactory(meeting=item.meeting, title="Elsewhere")
+    factories.AgendaItemFactory(meeting=item.meeting, title="Elsewhere")
     client.force_login(officer)
     response = client.get(area_url("shropshire"))
     text = page_text(response)
@@ -141,9 +136,11 @@ def test_the_opcc_sees_draft_items_marked_as_draft(client, officer, call_handlin
 
 def test_a_force_user_sees_only_the_actions_they_may_read(client, force_user, call_handling):
     item = discussed(call_handling, datetime.date(2022, 1, 4), "Published item")
-    ActionFactory(origin_item=item, reference="F-1", owners=[OfficeFactory(abbreviation="CC")])
-    pcc = OfficeFactory(abbreviation="PCC", organisation="opcc")
-    ActionFactory(origin_item=item, reference="O-1", owners=[pcc])
+    factories.ActionFactory(
+        origin_item=item, reference="F-1", owners=[factories.OfficeFactory(abbreviation="CC")]
+    )
+    pcc = factories.OfficeFactory(abbreviation="PCC", organisation="opcc")
+    factories.ActionFactory(origin_item=item, reference="O-1", owners=[pcc])
     client.force_login(force_user)
     text = page_text(client.get(topic_url("call-handling")))
     assert "F-1" in text
@@ -165,7 +162,7 @@ def test_an_unknown_topic_or_area_is_404(client, officer):
 def test_the_topic_index_links_each_topic_with_the_items_the_user_may_read(
     client, force_user, call_handling
 ):
-    TopicFactory(name="Response times", slug="response-times")
+    factories.TopicFactory(name="Response times", slug="response-times")
     discussed(call_handling, datetime.date(2022, 1, 4), "Published one")
     discussed(call_handling, datetime.date(2022, 3, 1), "Published two")
     discussed(call_handling, datetime.date(2022, 2, 1), "Draft", status="draft")
@@ -178,23 +175,25 @@ def test_the_topic_index_links_each_topic_with_the_items_the_user_may_read(
 
 
 def test_the_area_index_keeps_the_areas_order_and_marks_retired_ones(client, officer):
-    LocalPolicingAreaFactory(name="Shropshire", slug="shropshire", position=2)
-    LocalPolicingAreaFactory(name="Herefordshire", slug="herefordshire", position=1)
-    LocalPolicingAreaFactory(name="North", slug="north", position=3, active=False)
+    factories.LocalPolicingAreaFactory(name="Shropshire", slug="shropshire", position=2)
+    factories.LocalPolicingAreaFactory(name="Herefordshire", slug="herefordshire", position=1)
+    factories.LocalPolicingAreaFactory(name="North", slug="north", position=3, active=False)
     client.force_login(officer)
     text = page_text(client.get(reverse("meetings:areas")))
     assert "Herefordshire 0 Shropshire 0 North (no longer in use) 0" in text
 
 
 def meetings_on_topic(topic, count, start):
-    office = OfficeFactory(abbreviation="CC")
+    office = factories.OfficeFactory(abbreviation="CC")
     for index in range(count):
         item = discussed(
             topic, start + datetime.timedelta(days=28 * index), f"Item {index}", nested=True
         )
-        item.areas.add(LocalPolicingAreaFactory(slug="shropshire", name="Shropshire"))
-        ActionFactory(origin_item=item, owners=[office, OfficeFactory(abbreviation="DCC")])
-        ActionFactory(origin_item=item, owners=[office])
+        item.areas.add(factories.LocalPolicingAreaFactory(slug="shropshire", name="Shropshire"))
+        factories.ActionFactory(
+            origin_item=item, owners=[office, factories.OfficeFactory(abbreviation="DCC")]
+        )
+        factories.ActionFactory(origin_item=item, owners=[office])
 
 
 @pytest.mark.parametrize("user_fixture", ["officer", "force_user"])
@@ -226,15 +225,15 @@ def test_an_index_page_costs_the_same_queries_for_2_topics_as_for_20(
 ):
     client.force_login(officer)
     for index in range(2):
-        TopicFactory(slug=f"t{index}")
-        LocalPolicingAreaFactory(slug=f"a{index}")
+        factories.TopicFactory(slug=f"t{index}")
+        factories.LocalPolicingAreaFactory(slug=f"a{index}")
     client.get(reverse(url_name))
     with captured_queries() as queries:
         assert client.get(reverse(url_name)).status_code == 200
     few = len(queries)
     for index in range(2, 20):
-        TopicFactory(slug=f"t{index}")
-        LocalPolicingAreaFactory(slug=f"a{index}")
+        factories.TopicFactory(slug=f"t{index}")
+        factories.LocalPolicingAreaFactory(slug=f"a{index}")
     with django_assert_num_queries(few):
         assert client.get(reverse(url_name)).status_code == 200
 
@@ -250,7 +249,7 @@ URLS = [
 @pytest.fixture
 def topic_and_area(call_handling):
     item = discussed(call_handling, datetime.date(2022, 1, 4), "Published item")
-    item.areas.add(LocalPolicingAreaFactory(name="Shropshire", slug="shropshire"))
+    item.areas.add(factories.LocalPolicingAreaFactory(name="Shropshire", slug="shropshire"))
 
 
 @pytest.mark.parametrize("user_fixture", ["officer", "commissioner", "force_user"])

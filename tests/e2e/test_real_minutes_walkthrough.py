@@ -28,16 +28,8 @@ from meetings.models import (
     PreviousMinutesOutcome,
 )
 from meetings.numbering import OwnerStyle, ReferenceStyle
+from tests import factories
 from tests.e2e.conftest import login
-from tests.factories import (
-    ActionFactory,
-    AgendaItemFactory,
-    MeetingFactory,
-    OfficeFactory,
-    PersonFactory,
-    SeriesFactory,
-    default_series,
-)
 
 pytestmark = pytest.mark.e2e
 
@@ -90,47 +82,49 @@ ITEMS = [
 def boards(transactional_db):
     """What the administrator set up beforehand: the directory, the two series, the board's
     earlier meeting and a meeting of the other board."""
-    default_series()  # a transactional test's database has lost the migrations' rows
-    acc = OfficeFactory(abbreviation="ACC", title="Assistant Chief Constable", position=3)
-    dcc = OfficeFactory(abbreviation="DCC", title="Deputy Chief Constable", position=2)
-    cfo = OfficeFactory(abbreviation="CFO", title="Chief Finance Officer", position=4)
-    rosa = PersonFactory(
+    factories.default_series()  # a transactional test's database has lost the migrations' rows
+    acc = factories.OfficeFactory(abbreviation="ACC", title="Assistant Chief Constable", position=3)
+    dcc = factories.OfficeFactory(abbreviation="DCC", title="Deputy Chief Constable", position=2)
+    cfo = factories.OfficeFactory(abbreviation="CFO", title="Chief Finance Officer", position=4)
+    rosa = factories.PersonFactory(
         name="Rosa Jenkins", initials="RJ", rank="ACC", organisation=Organisation.FORCE, office=acc
     )
-    PersonFactory(
+    factories.PersonFactory(
         name="Daniel Brook", initials="DB", rank="DCC", organisation=Organisation.FORCE, office=dcc
     )
-    PersonFactory(name="Amira Cole", initials="AC", organisation=Organisation.FORCE, office=cfo)
-    PersonFactory(
+    factories.PersonFactory(
+        name="Amira Cole", initials="AC", organisation=Organisation.FORCE, office=cfo
+    )
+    factories.PersonFactory(
         name="Priya Rao",
         initials="PR",
         rank="Det Ch Supt",
         organisation=Organisation.FORCE,
         office=None,
     )
-    board_a = SeriesFactory(
+    board_a = factories.SeriesFactory(
         name=BOARD_A,
         reference_code="SPB",
         reference_style=ReferenceStyle.OWN,
         owner_style=OwnerStyle.INITIALS,
     )
-    board_b = SeriesFactory(
+    board_b = factories.SeriesFactory(
         name=BOARD_B,
         reference_code="FPB",
         reference_style=ReferenceStyle.DERIVED,
         owner_style=OwnerStyle.RANK_INITIALS,
     )
-    earlier = MeetingFactory(
+    earlier = factories.MeetingFactory(
         series=board_a, date=datetime.date(2022, 1, 18), title=EARLIER_TITLE, chair=None
     )
-    other = MeetingFactory(
+    other = factories.MeetingFactory(
         series=board_b,
         date=datetime.date(2022, 3, 8),
         title=f"{BOARD_B}, 8 March 2022",
         chair=None,
     )
-    ActionFactory(
-        origin_item=AgendaItemFactory(meeting=other, title="Stop and search", position=1),
+    factories.ActionFactory(
+        origin_item=factories.AgendaItemFactory(meeting=other, title="Stop and search", position=1),
         reference="FPB-2022-03-01",
         description="Stop and search scrutiny panel findings to the next board.",
         owners=[rosa],

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -44,6 +45,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, path, reverse
 
+from actions.filters import ActionFilterForm, PlainSelect
 from actions.models import Action
 from meetings.models import Meeting, Office
 from performance.synthetic_archive import generate_archive
@@ -269,7 +271,30 @@ def run_scale(scale: float, requests: int, directory: Path, log) -> ScaleResult:
                 if page.username:
                     client.force_login(users[page.username])
                 result.measurements[page.label] = measure(client, url, requests)
+            log(meeting_select_cost(users["archive-officer"], requests))
     return result
+
+
+def meeting_select_cost(user, requests: int) -> str:
+    """What the action log's meeting filter costs to draw with Django's ``Select`` and with
+    ``PlainSelect`` (actions/filters.py), which the form uses: the same options, every meeting
+    the user may read."""
+    field = ActionFilterForm(user=user).fields["origin_meeting"]
+    choices = list(field.choices)
+    chosen = str(choices[-1][0])
+    timings = {}
+    for widget in (forms.Select(choices=choices), PlainSelect(choices=choices)):
+        widget.render("origin_meeting", chosen)  # warm up
+        runs = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            widget.render("origin_meeting", chosen)
+            runs.append((time.perf_counter() - started) * 1000)
+        timings[type(widget).__name__] = percentile(runs, 0.5)
+    return (
+        f"  meeting filter, {len(choices)} options: p50 {timings['Select']:.1f} ms with "
+        f"Django's Select, {timings['PlainSelect']:.1f} ms with PlainSelect"
+    )
 
 
 def _ms(value: float | None) -> str:
