@@ -31,8 +31,8 @@ from actions.tracking import (
 from assurance import roles
 from assurance.caching import cached_page
 from assurance.permissions import has_role
+from meetings.agenda import agenda_numbers
 from meetings.models import Meeting, Person, readable_statuses
-from meetings.numbering import agenda_numbers
 
 ROLES = (roles.OPCC, roles.COMMISSIONER, roles.FORCE)
 PAGE_SIZE = 25

@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 
 from actions.models import OUTSTANDING, Action, ActionOwner, Status
 from actions.tracking import RECENTLY_CLOSED_DAYS, Horizon, closed_since, due_at_next_meeting
+from assurance.fields import GovukBoundField
 from assurance.inputs import OneLineFieldsMixin
 from meetings.models import Meeting, Office, Person, Topic
 
@@ -170,6 +171,8 @@ class ActionFilterForm(OneLineFieldsMixin, forms.Form):
     """The filters, read from the query string. With ``outstanding_only`` (the dashboard, which
     lists outstanding actions) the status choices are the outstanding ones."""
 
+    bound_field_class = GovukBoundField
+
     q = forms.CharField(
         label="Reference or description contains",
         required=False,
@@ -230,22 +233,6 @@ class ActionFilterForm(OneLineFieldsMixin, forms.Form):
                 ("", "Any status"),
                 (ANY_OUTSTANDING, "Outstanding (open, in progress or awaiting sign-off)"),
             ] + Status.choices
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "form-select"
-            elif isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs["class"] = "form-check-input"
-            else:
-                field.widget.attrs["class"] = "form-control"
-
-    def full_clean(self):
-        super().full_clean()
-        # Point each invalid field at the message beside it (includes/field_error.html).
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-describedby"] = f"{self[name].id_for_label}-error"
-                attrs["class"] += " is-invalid"
 
     @property
     def filters(self) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from django import forms
 from django.utils import timezone
 
 from actions.workflow import WorkflowError
+from assurance.fields import GovukBoundField
 from assurance.inputs import OneLineFieldsMixin
-from meetings.forms import GovukBoundField
 
 
 class WorkflowErrorsMixin:
@@ -42,7 +42,11 @@ class EffectiveOnMixin:
                 initial=lambda: timezone.localdate().isoformat(),
                 widget=forms.DateInput(
                     format="%Y-%m-%d",
-                    attrs={"type": "date", "max": timezone.localdate().isoformat()},
+                    attrs={
+                        "type": "date",
+                        "max": timezone.localdate().isoformat(),
+                        "class": "w-auto",
+                    },
                 ),
                 help_text="Leave this as today unless you are entering older records. "
                 "For example, 18/01/2022.",
@@ -91,20 +95,31 @@ class TransitionForm(WorkflowErrorsMixin, EffectiveOnMixin, forms.Form):
 
 class OutstandingRowForm(WorkflowErrorsMixin, forms.Form):
     """One carried-forward action on the outstanding matters form: the update given at the
-    meeting and, optionally, its new status."""
+    meeting and, optionally, its new status.
+
+    ``transition`` stays a plain text field drawn as a select of the transitions the user may
+    make (``choices``) after "No change": the workflow, not the form, refuses any other.
+    """
+
+    bound_field_class = GovukBoundField
 
     kept = forms.BooleanField(label="Reviewed at this meeting", required=False, initial=True)
     note = forms.CharField(
-        label="Update given at the meeting", required=False, widget=forms.Textarea
+        label="Update given at the meeting",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    transition = forms.CharField(label="New status", required=False)
+    transition = forms.CharField(label="New status", required=False, widget=forms.Select)
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, action, choices, **kwargs):
         kwargs.setdefault("prefix", f"action-{action.pk}")
         super().__init__(*args, **kwargs)
         self.action = action
-        self.choices = choices  # the transitions offered, for the template's select
+        self.choices = choices  # the transitions offered
+        self.fields["transition"].widget.choices = [
+            ("", f"No change ({action.get_status_display().lower()})")
+        ] + [(transition.name, transition.label) for transition in choices]
 
 
 class AddReviewedActionForm(OneLineFieldsMixin, forms.Form):

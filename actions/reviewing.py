@@ -72,7 +72,7 @@ def outstanding_matters_record(*, meeting: Meeting, user, rows: list[ReviewRow])
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if not locked.is_editable:
-            raise workflow.WorkflowError(workflow.MINUTES_READ_ONLY_MESSAGE, code="read_only")
+            raise workflow.WorkflowError(Meeting.READ_ONLY_MESSAGE, code="read_only")
         for row in rows:
             if not row.has_update:
                 continue

@@ -15,8 +15,9 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from actions.models import Action, ActionUpdate, Status, acted_for
+from meetings.agenda import agenda_numbers
 from meetings.models import AgendaItem, AssuranceLevel, Meeting, Series
-from meetings.numbering import agenda_numbers, number_items, ordered_tree
+from meetings.numbering import number_items, ordered_tree
 
 RECENTLY_CLOSED_DAYS = 90
 

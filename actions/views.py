@@ -26,8 +26,8 @@ from assurance import roles
 from assurance.error_summary import ErrorSummary
 from assurance.permissions import has_role, role_required
 from assurance.submissions import submitted_once
+from meetings.agenda import agenda_numbers
 from meetings.models import AgendaItem, Meeting
-from meetings.numbering import agenda_numbers
 
 EXCERPT_LENGTH = 300
 
@@ -292,6 +292,6 @@ def outstanding_matters(request, pk):
         "summary": summary,
         "readable_meeting_ids": readable,
         "proposed": not meeting.outstanding_reviewed,
-        "read_only_message": workflow.MINUTES_READ_ONLY_MESSAGE,
+        "read_only_message": Meeting.READ_ONLY_MESSAGE,
     }
     return render(request, "actions/outstanding_matters.html", context)

@@ -47,7 +47,6 @@ STALE_MESSAGE = (
     "This action changed while you were looking at it: it is now {status}. "
     "Check its latest update and try again."
 )
-MINUTES_READ_ONLY_MESSAGE = Meeting.READ_ONLY_MESSAGE
 NOTE_MISSING_MESSAGE = "Enter a progress note saying what has been done."
 
 
@@ -217,7 +216,7 @@ def _lock(*, action_id: int, meeting: Meeting | None) -> Action:
     if meeting is not None:
         locked_meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if not locked_meeting.is_editable:
-            raise WorkflowError(MINUTES_READ_ONLY_MESSAGE, code="read_only")
+            raise WorkflowError(Meeting.READ_ONLY_MESSAGE, code="read_only")
         if not locked_meeting.has_taken_place():
             raise WorkflowError(
                 f"This meeting is on {_day(locked_meeting.date)}: updates can be recorded at it "

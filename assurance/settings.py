@@ -136,7 +136,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The pages rendered by assurance.caching, in each process's memory: keys carry the database's
 # content version, so processes need not share a cache to stay correct. MAX_ENTRIES bounds the
-# memory (a fragment is 20-500 kB); the least recently used go first.
+# memory (a kept page is tens to hundreds of kB); the least recently used go first.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -17,6 +17,7 @@ from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from assurance.fields import GovukBoundField
 from assurance.inputs import OneLineFieldsMixin
 
 
@@ -27,7 +28,11 @@ def username_max_length() -> int:
 
 
 class LoginForm(OneLineFieldsMixin, AuthenticationForm):
-    """Django's login form with messages that say what to do, GOV.UK style."""
+    """Django's login form with messages that say what to do, GOV.UK style. A refused sign-in
+    is shown at the username."""
+
+    bound_field_class = GovukBoundField
+    non_field_errors_shown_at = "username"
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -46,6 +51,13 @@ class LoginForm(OneLineFieldsMixin, AuthenticationForm):
         username.error_messages["max_length"] = (
             f"Username must be {limit} characters or fewer. Check the username you typed."
         )
+        username.widget.attrs["spellcheck"] = "false"
+
+    def full_clean(self):
+        super().full_clean()
+        # The error summary takes the focus of a page with errors.
+        if self.errors:
+            self.fields["username"].widget.attrs.pop("autofocus", None)
 
     def get_invalid_login_error(self):
         # Set by assurance.signin_throttle when it refused the attempt without checking it.

@@ -19,10 +19,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.db.models import Q
-from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from assurance.fields import GovukBoundField
 from assurance.inputs import BoundedFormSet, OneLineFieldsMixin
 from assurance.versioning import STALE_EDIT_MESSAGE, VersionedFormMixin
 from meetings.directory import NewPerson
@@ -63,45 +63,6 @@ def capacity_for(person: Person) -> str:
     if person.office is None:
         return ""
     return f"{person.office.title} ({person.office.abbreviation})"
-
-
-class GovukBoundField(BoundField):
-    """Adds Bootstrap's classes and points the input at its hint and its error message.
-
-    The bound field of every form, rendered by the one field template,
-    ``templates/includes/form_field.html`` (crispy-forms' field template includes it too). The
-    ids match that template: ``<id>-hint`` and ``<id>-error`` (includes/field_error.html). Radios
-    and checkbox lists are described on their fieldset instead, by the template. A class set on
-    the widget is kept after Bootstrap's.
-    """
-
-    def _bootstrap_class(self, widget) -> str:
-        if self.use_fieldset or isinstance(widget, forms.CheckboxInput):
-            return "form-check-input"
-        if isinstance(widget, forms.Select):
-            return "form-select"
-        return "form-control"
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        widget = widget or self.field.widget
-        if widget.is_hidden:
-            return attrs
-        css = " ".join(filter(None, [self._bootstrap_class(widget), widget.attrs.get("class")]))
-        attrs["class"] = f"{css} is-invalid" if self.errors else css
-        attrs.pop("aria-describedby", None)
-        if self.describedby and not self.use_fieldset:
-            attrs["aria-describedby"] = self.describedby
-        return attrs
-
-    @property
-    def describedby(self) -> str:
-        ids = []
-        if self.help_text:
-            ids.append(f"{self.auto_id}-hint")
-        if self.errors:
-            ids.append(f"{self.id_for_label}-error")
-        return " ".join(ids)
 
 
 class PersonDirectory:

@@ -20,9 +20,9 @@ from django.utils.text import slugify
 
 from actions.models import Action
 from assurance import roles
+from meetings.agenda import agenda_numbers
 from meetings.calendar import meetings_calendar
 from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Series, Topic
-from meetings.numbering import agenda_numbers
 from minutes.search import HITS_PER_PAGE, MAX_HITS_PER_KIND, find_matches, hits_for
 from minutes.views import MeetingFilterForm
 
@@ -63,21 +63,7 @@ class SearchForm(MeetingFilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.widget.attrs["class"] = "form-select" if name != "q" else "form-control"
         self.fields["q"].widget.input_type = "search"
-        self.fields["q"].widget.attrs["aria-describedby"] = "id_q-hint"
-
-    def full_clean(self):
-        super().full_clean()
-        # Point each invalid field at the message beside it (includes/field_error.html).
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                hint = " id_q-hint" if name == "q" else ""
-                attrs["aria-describedby"] = f"{self[name].id_for_label}-error{hint}"
-                attrs["aria-invalid"] = "true"
-                attrs["class"] += " is-invalid"
 
 
 def search_page(request):

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from django import forms
 from django.db import transaction
+from django.forms.formsets import BaseFormSet
 
 from actions.arising import action_create, action_update_details
 from assurance.versioning import StaleEdit, check_version
 from meetings.agenda import item_add, lock_editable_meeting
 from meetings.directory import NewPerson, people_create
 from meetings.models import AgendaItem, Meeting, Person
-
-if TYPE_CHECKING:
-    from minutes.item_form import ActionArisingForm, AgendaItemForm, BaseActionFormSet
 
 
 class StaleForms(StaleEdit):
@@ -29,8 +26,8 @@ def item_save(
     *,
     meeting: Meeting,
     user,
-    form: AgendaItemForm,
-    formset: BaseActionFormSet,
+    form: forms.ModelForm,
+    formset: BaseFormSet,
     parent: AgendaItem | None = None,
 ) -> AgendaItem:
     """Save a validated item form and its changed action rows in one transaction: the item
@@ -53,7 +50,7 @@ def item_save(
         return item
 
 
-def _stale(form: AgendaItemForm, rows: list[ActionArisingForm]) -> list:
+def _stale(form: forms.ModelForm, rows: list[forms.Form]) -> list:
     """The forms whose record changed since they were loaded; each check locks the record's
     row until the transaction ends."""
     stale = []
@@ -71,7 +68,7 @@ def _stale(form: AgendaItemForm, rows: list[ActionArisingForm]) -> list:
     return stale
 
 
-def _save_item(form: AgendaItemForm, *, meeting: Meeting, parent: AgendaItem | None) -> AgendaItem:
+def _save_item(form: forms.ModelForm, *, meeting: Meeting, parent: AgendaItem | None) -> AgendaItem:
     item = form.save(commit=False)
     if item.pk is None:
         item_add(meeting=meeting, item=item, parent=parent)
@@ -85,9 +82,7 @@ def _save_item(form: AgendaItemForm, *, meeting: Meeting, parent: AgendaItem | N
     return item
 
 
-def _save_row(
-    row: ActionArisingForm, *, item: AgendaItem, user, new_people: dict[str, Person]
-) -> None:
+def _save_row(row: forms.Form, *, item: AgendaItem, user, new_people: dict[str, Person]) -> None:
     details = {name: row.cleaned_data[name] for name in ("description", "due_date", "due_meeting")}
     details["owners"] = [
         new_people[owner.key] if isinstance(owner, NewPerson) else owner

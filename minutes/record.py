@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 
 from actions.models import Action, ActionUpdate, ReviewedAction, Status
 from actions.reviewing import reviewed_actions
+from meetings.agenda import agenda_numbers
 from meetings.models import (
     AgendaItem,
     ApprovedMinutes,
@@ -32,7 +33,7 @@ from meetings.models import (
     Meeting,
     MeetingStatus,
 )
-from meetings.numbering import agenda_numbers, board_reference_beside, number_items, ordered_tree
+from meetings.numbering import board_reference_beside, number_items, ordered_tree
 
 # What the minutes' header shows about the meeting, joined onto the meeting's own query.
 HEADER_RELATED = ("series", "chair", "minute_taker", "minute_taker__office")

@@ -34,8 +34,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import Action, ActionUpdate
+from meetings.agenda import agenda_numbers
 from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Topic
-from meetings.numbering import agenda_numbers
 
 # The most matches of each kind (meetings, items, actions, updates) a search finds: its cost
 # stays bounded; the filters narrow a search that reaches it.

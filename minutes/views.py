@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from assurance import roles
 from assurance.caching import cached_page
+from assurance.fields import GovukBoundField
 from assurance.inputs import OneLineFieldsMixin
 from assurance.permissions import has_role
 from meetings.audit import change_history_for_meeting
@@ -24,6 +25,8 @@ from minutes.record import build_minutes, with_minutes_header
 class MeetingFilterForm(OneLineFieldsMixin, forms.Form):
     """The series and year filters of a list of ``meetings``, read from the query string; the
     series and years offered are those of the meetings listed."""
+
+    bound_field_class = GovukBoundField
 
     series = forms.TypedChoiceField(
         label="Series",

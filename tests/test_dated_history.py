@@ -257,9 +257,11 @@ def test_officers_get_the_date_it_took_effect_on_both_forms_set_to_today(client,
         assert field, f"the {prefix} form has a date input"
         assert f'value="{today().isoformat()}"' in field.group(0)
         assert f'aria-describedby="id_{prefix}-effective_on-hint"' in field.group(0)
-        assert (
-            f'<label class="form-label" for="id_{prefix}-effective_on">Date it took effect' in body
-        )
+        assert f'id="id_{prefix}-effective_on"' in field.group(0)
+        assert re.search(
+            rf'<label [^>]*for="id_{prefix}-effective_on"[^>]*>Date it took effect', body
+        ), f"the {prefix} form's date is labelled"
+        assert re.search(rf'id="id_{prefix}-effective_on-hint"[^>]*>Leave this as today', body)
     assert "Leave this as today unless you are entering older records" in page_text(response)
 
 

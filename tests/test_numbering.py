@@ -2,7 +2,8 @@
 
 import pytest
 
-from meetings.numbering import ReferenceStyle, agenda_numbers, letters, number_items
+from meetings.agenda import agenda_numbers
+from meetings.numbering import ReferenceStyle, letters, number_items
 from tests.factories import AgendaItemFactory, MeetingFactory, SeriesFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,6 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from actions.models import ActionUpdate, ReviewedAction, Status, start_of_day
-from actions.workflow import MINUTES_READ_ONLY_MESSAGE
 from meetings.models import AgendaItem, Meeting
 from minutes.publishing import meeting_approve, meeting_publish
 from tests.factories import (
@@ -297,7 +296,7 @@ def test_approved_minutes_take_no_updates(client, officer, carried, meeting, sta
     meeting.save()
     client.force_login(officer)
     response = client.get(url(meeting))
-    assert MINUTES_READ_ONLY_MESSAGE in page_text(response)
+    assert Meeting.READ_ONLY_MESSAGE in page_text(response)
     assert "<textarea" not in response.content.decode()
 
     action = carried[Status.OPEN]
@@ -305,7 +304,7 @@ def test_approved_minutes_take_no_updates(client, officer, carried, meeting, sta
     assert response.status_code == 200
     text = page_text(response)
     assert text.startswith("Error: ")
-    assert MINUTES_READ_ONLY_MESSAGE in text
+    assert Meeting.READ_ONLY_MESSAGE in text
     assert ActionUpdate.objects.count() == 0
     assert statuses([action]) == [Status.OPEN]
 

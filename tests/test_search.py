@@ -311,7 +311,9 @@ def test_the_first_visit_shows_the_form_without_errors(client, officer):
     response = client.get(SEARCH)
     assert response.status_code == 200
     assert "There is a problem" not in page_text(response)
-    assert '<label class="form-label" for="id_q">Search for</label>' in response.content.decode()
+    body = response.content.decode()
+    assert re.search(r'<label [^>]*for="id_q"[^>]*>Search for</label>', body)
+    assert re.search(r'<input type="search" name="q"[^>]*id="id_q"', body)
 
 
 def test_no_match_says_so_and_suggests_what_to_try(client, officer):

@@ -11,7 +11,6 @@ from django.test import RequestFactory
 from actions.admin import ActionAdmin
 from actions.models import Action, ActionUpdate, Status
 from actions.workflow import (
-    MINUTES_READ_ONLY_MESSAGE,
     WorkflowError,
     action_add_note,
     action_transition,
@@ -297,7 +296,7 @@ def test_no_update_is_recorded_at_a_meeting_whose_minutes_are_approved(officer, 
         action_transition(
             action_id=action.pk, transition="start", user=officer, note="x", meeting=meeting
         )
-    assert refused.value.message == MINUTES_READ_ONLY_MESSAGE
+    assert refused.value.message == Meeting.READ_ONLY_MESSAGE
     with pytest.raises(WorkflowError):
         action_add_note(action_id=action.pk, user=officer, note="x", meeting=meeting)
     assert snapshot(action)[:3] == (OPEN, 1, 0)

@@ -1,0 +1,59 @@
+"""The bound field of every form of the product, rendered by the one field template,
+``templates/includes/form_field.html`` (crispy-forms' field template includes it too)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.boundfield import BoundField
+
+
+class GovukBoundField(BoundField):
+    """Adds Bootstrap's classes and points the input at its hint and its error message.
+
+    The ids match the field template: ``<id>-hint`` and ``<id>-error``
+    (includes/field_error.html). Radios and checkbox lists are described on their fieldset
+    instead, by the template. A class set on the widget is kept after Bootstrap's; an input
+    with an error is marked ``aria-invalid``.
+
+    A form whose errors of its own belong beside one field (the sign-in form's "Enter a
+    correct username and password") names it in ``non_field_errors_shown_at``: that field shows
+    them with its own (``extra_errors``) and its input is described by them.
+    """
+
+    def _bootstrap_class(self, widget) -> str:
+        if self.use_fieldset or isinstance(widget, forms.CheckboxInput):
+            return "form-check-input"
+        if isinstance(widget, forms.Select):
+            return "form-select"
+        return "form-control"
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if widget.is_hidden:
+            return attrs
+        css = " ".join(filter(None, [self._bootstrap_class(widget), widget.attrs.get("class")]))
+        invalid = bool(self.errors or self.extra_errors)
+        attrs["class"] = f"{css} is-invalid" if invalid else css
+        attrs.pop("aria-describedby", None)
+        if self.describedby and not self.use_fieldset:
+            attrs["aria-describedby"] = self.describedby
+        if invalid and not self.use_fieldset:
+            attrs["aria-invalid"] = "true"
+        return attrs
+
+    @property
+    def extra_errors(self) -> list[str]:
+        """The form's own errors, when the form shows them beside this field."""
+        if getattr(self.form, "non_field_errors_shown_at", None) != self.name:
+            return []
+        return list(self.form.non_field_errors())
+
+    @property
+    def describedby(self) -> str:
+        ids = []
+        if self.help_text:
+            ids.append(f"{self.auto_id}-hint")
+        if self.errors or self.extra_errors:
+            ids.append(f"{self.id_for_label}-error")
+        return " ".join(ids)
