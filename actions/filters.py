@@ -8,54 +8,21 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from functools import cached_property
-from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from actions.models import OUTSTANDING, Action, ActionOwner, Status
 from actions.tracking import RECENTLY_CLOSED_DAYS, Horizon, closed_since, due_at_next_meeting
-from assurance.fields import GovukBoundField
+from assurance.fields import GovukBoundField, PlainSelect
 from assurance.inputs import OneLineFieldsMixin
 from meetings.models import Meeting, Office, Person, Topic
 
 # The status filter's value for "open, in progress or awaiting sign-off".
 ANY_OUTSTANDING = "outstanding"
-
-
-class PlainSelect(forms.Select):
-    """A select whose options are written straight from its choices: the meeting filter lists
-    every meeting of the archive, and Django's Select builds a dictionary and renders a template
-    for each option, which the benchmark's pages show for twenty years of monthly meetings.
-    Same markup; escaped by the standard library's ``html.escape``, which Django's ``escape``
-    calls behind a lazy-string wrapper that costs more than the escaping."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(chosen) for chosen in self.format_value(value)}
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(self.build_attrs(self.attrs, attrs)),
-            mark_safe(self._options(self.choices, selected)),  # every value and label escaped
-        )
-
-    def _options(self, choices, selected: set[str]) -> str:
-        """The options, a group's (``(group label, [(value, label), …])``) in an optgroup."""
-        return "".join(
-            f'<optgroup label="{html_escape(str(option_value))}">'
-            f"{self._options(label, selected)}</optgroup>"
-            if isinstance(label, (list, tuple))
-            else f'<option value="{html_escape(str(option_value))}"'
-            f"{' selected' if str(option_value) in selected else ''}>"
-            f"{html_escape(str(label))}</option>"
-            for option_value, label in choices
-        )
 
 
 OFFICE, PERSON = "office", "person"

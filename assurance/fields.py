@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+from html import escape as html_escape
+
 from django import forms
 from django.forms.boundfield import BoundField
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 
 class GovukBoundField(BoundField):
@@ -57,3 +62,32 @@ class GovukBoundField(BoundField):
         if self.errors or self.extra_errors:
             ids.append(f"{self.id_for_label}-error")
         return " ".join(ids)
+
+
+class PlainSelect(forms.Select):
+    """A select whose options are written straight from its choices: the action filters list
+    every meeting of the archive, and Django's Select builds a dictionary and renders a template
+    for each option (``manage.py benchmark`` prints what each costs at every scale).
+    Same markup; escaped by the standard library's ``html.escape``, which Django's ``escape``
+    calls behind a lazy-string wrapper that costs more than the escaping."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(chosen) for chosen in self.format_value(value)}
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe(self._options(self.choices, selected)),  # every value and label escaped
+        )
+
+    def _options(self, choices, selected: set[str]) -> str:
+        """The options, a group's (``(group label, [(value, label), …])``) in an optgroup."""
+        return "".join(
+            f'<optgroup label="{html_escape(str(option_value))}">'
+            f"{self._options(label, selected)}</optgroup>"
+            if isinstance(label, (list, tuple))
+            else f'<option value="{html_escape(str(option_value))}"'
+            f"{' selected' if str(option_value) in selected else ''}>"
+            f"{html_escape(str(label))}</option>"
+            for option_value, label in choices
+        )

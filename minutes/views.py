@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from assurance import roles
 from assurance.caching import cached_page
-from assurance.fields import GovukBoundField
+from assurance.fields import GovukBoundField, PlainSelect
 from assurance.inputs import OneLineFieldsMixin
 from assurance.permissions import has_role
 from meetings.audit import change_history_for_meeting
@@ -30,6 +30,7 @@ class MeetingFilterForm(OneLineFieldsMixin, forms.Form):
 
     series = forms.TypedChoiceField(
         label="Series",
+        widget=PlainSelect,
         required=False,
         coerce=int,
         empty_value=None,
@@ -37,6 +38,7 @@ class MeetingFilterForm(OneLineFieldsMixin, forms.Form):
     )
     year = forms.TypedChoiceField(
         label="Year",
+        widget=PlainSelect,
         required=False,
         coerce=int,
         empty_value=None,

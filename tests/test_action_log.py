@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.dashboard_views import CSV_HEADER
-from actions.filters import PlainSelect
 from actions.models import Action, Status
+from assurance.fields import PlainSelect
 from meetings.models import Meeting, Organisation
 from tests.factories import (
     ActionFactory,

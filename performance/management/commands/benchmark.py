@@ -45,8 +45,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, path, reverse
 
-from actions.filters import ActionFilterForm, PlainSelect
+from actions.filters import ActionFilterForm
 from actions.models import Action
+from assurance.fields import PlainSelect
 from meetings.models import Meeting, Office
 from performance.synthetic_archive import generate_archive
 
