@@ -11,7 +11,7 @@ import math
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
@@ -70,6 +70,12 @@ class LoginForm(OneLineFieldsMixin, AuthenticationForm):
                 code="signin_delayed",
             )
         return super().get_invalid_login_error()
+
+
+class PasswordChange(PasswordChangeForm):
+    """Django's password change form, drawn by the one field template like every other."""
+
+    bound_field_class = GovukBoundField
 
 
 def wait_in_words(seconds: int) -> str:

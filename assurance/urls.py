@@ -12,7 +12,7 @@ from django.urls import include, path
 from actions.dashboard_views import dashboard
 from assurance.health import health
 from assurance.keep_alive import keep_alive
-from assurance.signin import LoginForm
+from assurance.signin import LoginForm, PasswordChange
 from meetings import urls as meetings_urls
 from minutes import urls as minutes_urls
 
@@ -26,7 +26,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChange),
         name="password_change",
     ),
     path(

@@ -3,6 +3,7 @@ address; Argon2 password hashing; password rules; sessions that end after inacti
 password change signing out the user's other sessions."""
 
 import datetime
+import re
 
 import pytest
 from axes.models import AccessAttempt
@@ -160,6 +161,15 @@ def test_the_password_change_page_refuses_a_short_password(client, officer):
     )
     assert response.status_code == 200
     assert "at least 12 characters" in page_text(response)
+    # Drawn by the one field template: the refused field points at its error, and keeps its
+    # autocomplete hint for password managers.
+    page = response.content.decode()
+    new_password = re.search(r'<input[^>]*id="id_new_password2"[^>]*>', page).group(0)
+    described_by = re.search(r'aria-describedby="([^"]*)"', new_password).group(1).split()
+    assert "id_new_password2-error" in described_by
+    assert 'aria-invalid="true"' in new_password and 'autocomplete="new-password"' in new_password
+    assert 'id="id_new_password2-error"' in page
+    assert '<label for="id_old_password"' in page
     officer.refresh_from_db()
     assert officer.check_password(PASSWORD)
 
