@@ -29,6 +29,18 @@ from minutes.views import MeetingFilterForm
 # --- Search --------------------------------------------------------------------------------
 
 
+def _slug_filter(label: str, model, empty_label: str, choice: str) -> forms.ModelChoiceField:
+    """An optional filter by one of ``model``'s rows, named by its slug in the query string."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=model.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=empty_label,
+        error_messages={"invalid_choice": f"Choose {choice} from the list."},
+    )
+
+
 class SearchForm(MeetingFilterForm):
     """The search box and its filters (the meetings lists' series and year, a topic and an
     area), read from the query string."""
@@ -44,21 +56,9 @@ class SearchForm(MeetingFilterForm):
             "max_length": "Enter 200 characters or fewer to search for.",
         },
     )
-    topic = forms.ModelChoiceField(
-        label="Topic",
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Any topic",
-        error_messages={"invalid_choice": "Choose a topic from the list."},
-    )
-    area = forms.ModelChoiceField(
-        label="Local policing area",
-        queryset=LocalPolicingArea.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Any area",
-        error_messages={"invalid_choice": "Choose a local policing area from the list."},
+    topic = _slug_filter("Topic", Topic, "Any topic", "a topic")
+    area = _slug_filter(
+        "Local policing area", LocalPolicingArea, "Any area", "a local policing area"
     )
 
     def __init__(self, *args, **kwargs):

@@ -22,28 +22,27 @@ from minutes import publishing
 from minutes.record import build_minutes, with_minutes_header
 
 
+def _number_filter(label: str, choice: str) -> forms.TypedChoiceField:
+    """An optional filter whose choices are whole numbers (a series' id, a year), set by the
+    form from the meetings listed."""
+    return forms.TypedChoiceField(
+        label=label,
+        widget=PlainSelect,
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": f"Choose {choice} from the list."},
+    )
+
+
 class MeetingFilterForm(OneLineFieldsMixin, forms.Form):
     """The series and year filters of a list of ``meetings``, read from the query string; the
     series and years offered are those of the meetings listed."""
 
     bound_field_class = GovukBoundField
 
-    series = forms.TypedChoiceField(
-        label="Series",
-        widget=PlainSelect,
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": "Choose a series from the list."},
-    )
-    year = forms.TypedChoiceField(
-        label="Year",
-        widget=PlainSelect,
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": "Choose a year from the list."},
-    )
+    series = _number_filter("Series", "a series")
+    year = _number_filter("Year", "a year")
 
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
