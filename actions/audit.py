@@ -15,12 +15,12 @@ def change_history_for_action(action: Action, limit: int = LIMIT) -> ChangeHisto
         [
             Tracked(
                 Action,
-                Action.history.filter(id=action.pk),
+                {"id": action.pk},
                 lambda record: f"Action {record.reference}",
             ),
             Tracked(
                 ActionOwner,
-                ActionOwner.history.filter(action_id=action.pk),
+                {"action_id": action.pk},
                 _owner_label,
                 context=frozenset({"action"}),
             ),

@@ -7,9 +7,9 @@ its attendance and agenda items in ``meetings.audit``, an action with its owners
 changed field with its old and new value.
 
 The cost is a fixed number of queries however long the history: per model one for the latest
-records, which joins in their users, the objects they refer to and the count of all records;
-one for the records before them, only when the latest are not all there is; one per
-many-to-many field.
+records, which joins in their users and the objects they refer to, and two more only when the
+latest are perhaps not all there is (the count of all records, and the records before the
+oldest shown); one per many-to-many field.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Window
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 
@@ -36,7 +37,7 @@ class Tracked:
     """The historical records of one model to read, and how a change to one is named."""
 
     model: type[models.Model]
-    records: models.QuerySet  # of the model's historical records
+    where: dict  # which historical records: {"id": 7}, {"meeting_id": 7}
     label: Callable[[object], str]  # a historical record → "Meeting", "Owner CC"…
     # The link to the record the history is read for: it never changes, so it is not listed.
     context: frozenset[str] = frozenset()
@@ -91,38 +92,52 @@ def change_history(tracked: Iterable[Tracked], limit: int = LIMIT) -> ChangeHist
     return _history([_source(each, limit) for each in tracked], limit)
 
 
+@cache
+def _history_model(model: type[models.Model]) -> type[models.Model]:
+    # Once per model: ``Model.history`` builds a new manager class on every access.
+    return model.history.model
+
+
 def _source(tracked: Tracked, limit: int) -> _Source:
-    records = tracked.records
-    history_model = records.model
+    history_model = _history_model(tracked.model)
+    records = history_model.objects.filter(**tracked.where)
     # The objects the records refer to (a chair, a lead office), joined in so that their names
     # cost nothing; a deleted one joins as None.
     related = [f.name for f in _fields(tracked) if f.is_relation]
-    earlier = history_model.objects.filter(id=OuterRef("id")).filter(
-        Q(history_date__lt=OuterRef("history_date"))
-        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
-    )
-    latest = list(
-        records.select_related("history_user", *related)
-        .annotate(
-            previous_id=Subquery(
-                earlier.order_by("-history_date", "-history_id").values("history_id")[:1]
-            ),
-            # How many records there are in all, counted before the limit: no second query.
-            total=Window(Count("history_id")),
-        )
-        .order_by("-history_date", "-history_id")[:limit]
-    )
+    newest_first = ("-history_date", "-history_id")
+    latest = list(records.select_related("history_user", *related).order_by(*newest_first)[:limit])
     previous = {record.history_id: record for record in latest}
-    missing = {r.previous_id for r in latest if r.previous_id and r.previous_id not in previous}
-    if missing:
-        previous.update(
-            history_model.objects.select_related(*related).in_bulk(missing, field_name="history_id")
+    # Each record is compared with the next older one of the same object; the oldest fetched
+    # of each object has none among them (``previous_id`` None) unless it is looked up below.
+    oldest: dict[int, object] = {}
+    for record in latest:
+        newer = oldest.get(record.id)
+        if newer is not None:
+            newer.previous_id = record.history_id
+        record.previous_id = None
+        oldest[record.id] = record
+    total = len(latest)
+    if total == limit:
+        # There may be more: count them, and fetch the record before the oldest fetched of
+        # each object so that its change can still be shown.
+        total = records.count()
+        earlier = history_model.objects.filter(id=OuterRef("id")).filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
         )
+        before_oldest = history_model.objects.filter(
+            history_id__in=[record.history_id for record in oldest.values()]
+        ).values(previous=Subquery(earlier.order_by(*newest_first).values("history_id")[:1]))
+        for record in history_model.objects.select_related(*related).filter(
+            history_id__in=before_oldest
+        ):
+            oldest[record.id].previous_id = record.history_id
+            previous[record.history_id] = record
     m2m = {
         m2m_field.name: _m2m_snapshots(history_model, m2m_field, previous)
         for m2m_field in history_model._history_m2m_fields
     }
-    return _Source(tracked, latest, previous, m2m, latest[0].total if latest else 0)
+    return _Source(tracked, latest, previous, m2m, total)
 
 
 def _m2m_snapshots(history_model, m2m_field, records: dict) -> dict[int, list[str]]:

@@ -10,16 +10,16 @@ def change_history_for_meeting(meeting: Meeting, limit: int = LIMIT) -> ChangeHi
     within_meeting = frozenset({"meeting"})
     return change_history(
         [
-            Tracked(Meeting, Meeting.history.filter(id=meeting.pk), lambda record: "Meeting"),
+            Tracked(Meeting, {"id": meeting.pk}, lambda record: "Meeting"),
             Tracked(
                 Attendance,
-                Attendance.history.filter(meeting_id=meeting.pk),
+                {"meeting_id": meeting.pk},
                 lambda record: f"Attendance of {shown(record, 'person')}",
                 context=within_meeting,
             ),
             Tracked(
                 AgendaItem,
-                AgendaItem.history.filter(meeting_id=meeting.pk),
+                {"meeting_id": meeting.pk},
                 lambda record: f"Agenda item “{record.title}”",
                 context=within_meeting,
             ),

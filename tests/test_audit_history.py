@@ -203,6 +203,27 @@ def test_the_history_is_limited_to_the_latest_changes_with_a_count(officer, meet
     assert "Showing the latest 3 of 7 changes" in html
 
 
+def test_each_records_oldest_change_shown_is_compared_with_its_own_earlier_version(meeting):
+    first = factories.AgendaItemFactory(meeting=meeting, title="First 0")
+    second = factories.AgendaItemFactory(meeting=meeting, title="Second 0")
+    for number in (1, 2, 3):
+        for item, name in ((first, "First"), (second, "Second")):
+            item.title = f"{name} {number}"
+            item.save()
+
+    history = change_history_for_meeting(meeting, limit=4)
+
+    titles = [(f.old, f.new) for c in history.changes for f in c.fields if f.label == "Title"]
+    # The two oldest shown are each compared with a version of the same item that is not shown.
+    assert titles == [
+        ("Second 2", "Second 3"),
+        ("First 2", "First 3"),
+        ("Second 1", "Second 2"),
+        ("First 1", "First 2"),
+    ]
+    assert history.total == 1 + 2 * 4  # the meeting's creation, and each item's four versions
+
+
 def test_the_history_escapes_what_users_typed(officer, meeting):
     meeting.venue = '<script>alert("x")</script>'
     meeting.save()
@@ -237,11 +258,12 @@ def test_the_meeting_history_costs_the_same_queries_for_2_changes_as_for_20(
     make_history(small, offices, 1)
     make_history(large, offices, 10)
 
-    # One query a model and one a many-to-many field; three more to compare the oldest shown.
+    # One query a model and one a many-to-many field; when a model's latest records fill the
+    # limit, two more for it: the count and the records before the oldest shown.
     for meeting in (small, large):
         with django_assert_num_queries(5):
             change_history_for_meeting(meeting)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5 + 3 * 2):
         change_history_for_meeting(large, 5)
 
 
