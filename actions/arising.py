@@ -25,7 +25,7 @@ from actions.models import (
 from actions.references import next_action_reference
 from assurance import roles
 from assurance.permissions import has_role
-from meetings.agenda import lock_editable_meeting
+from meetings.agenda import MeetingLock
 from meetings.models import AgendaItem, Meeting, Office, Person
 
 # An owner as the item form gives it: a person or an office of the directory.
@@ -114,15 +114,21 @@ def _change(what: str, before: str | None, after: str | None) -> str | None:
     return f"{what} changed from {before} to {after}"
 
 
-def action_create(*, item: AgendaItem, user, **details: Unpack[ActionDetails]) -> Action:
+def action_create(
+    *, lock: MeetingLock, item: AgendaItem, user, **details: Unpack[ActionDetails]
+) -> Action:
     """Raise an action at ``item``, numbered from its meeting's month, owned by ``owners``.
 
-    Only while the minutes are a draft: an action arising is part of the minutes.
+    Only while the minutes are a draft (an action arising is part of the minutes), under the
+    lock of the item's meeting, which makes a second officer adding actions to this meeting wait
+    for the number.
     """
+    lock.check_held()
+    meeting = lock.meeting
+    if item.meeting_id != meeting.pk:
+        raise ValueError("The item is not on the locked meeting's agenda.")
     owners = details["owners"] = list(details["owners"])
     with transaction.atomic():
-        # The lock makes a second officer adding actions to this meeting wait for the number.
-        meeting = lock_editable_meeting(item.meeting_id)
         _check(user, meeting, details)
         action = Action(
             origin_meeting=meeting,

@@ -1,16 +1,19 @@
 """The agenda builder's writes: add, reorder, nest and delete a meeting's agenda items.
 
-Every function here locks the meeting's row (so two officers rearranging one agenda take turns),
-refuses any change once the minutes are approved, and leaves the ``position`` of the siblings it
-touched dense (1..n). Item numbers (1, 2.1, 2.1a) are derived from the tree by
-``meetings.numbering`` and never stored. ``Outline`` holds the rules for where an item may move,
-so the agenda page (which buttons work) and the writes (what is refused) agree.
+Every function here works under a lock of the meeting's row (so two officers rearranging one
+agenda take turns): it takes the lock, or, like ``item_add``, is given the lock its caller took
+(``MeetingLock``). It refuses any change once the minutes are approved, and leaves the
+``position`` of the siblings it touched dense (1..n). Item numbers (1, 2.1, 2.1a) are derived
+from the tree by ``meetings.numbering`` and never stored. ``Outline`` holds the rules for where
+an item may move, so the agenda page (which buttons work) and the writes (what is refused)
+agree.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db import router, transaction
@@ -37,12 +40,30 @@ class Move(StrEnum):
     OUTDENT = "outdent"
 
 
-def lock_editable_meeting(meeting_id: int) -> Meeting:
+@dataclass(frozen=True)
+class MeetingLock:
+    """A draft meeting whose row the current transaction holds (``lock_editable_meeting``).
+
+    The writes that a save of the item form puts together (``item_add``,
+    ``actions.arising.action_create``) take the lock their caller holds, so the meeting is
+    locked once per save, however many actions it raises.
+    """
+
+    meeting: Meeting
+    # The atomic block the lock was taken in: the lock is good while that block is open.
+    block: object = field(repr=False, compare=False)
+
+    def check_held(self) -> None:
+        if not any(block is self.block for block in transaction.get_connection().atomic_blocks):
+            raise RuntimeError("Use a MeetingLock inside the transaction that took it.")
+
+
+def lock_editable_meeting(meeting_id: int) -> MeetingLock:
     """Lock the meeting's row for this transaction; refuse if its minutes are not a draft."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
     if not meeting.is_editable:
         raise AgendaChangeRefused(Meeting.READ_ONLY_MESSAGE)
-    return meeting
+    return MeetingLock(meeting, transaction.get_connection().atomic_blocks[-1])
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:
@@ -161,6 +182,10 @@ class Outline:
 
 def _locked_outline(meeting_id: int) -> Outline:
     lock_editable_meeting(meeting_id)
+    return _outline(meeting_id)
+
+
+def _outline(meeting_id: int) -> Outline:
     return Outline(
         AgendaItem.objects.filter(meeting_id=meeting_id).only(
             "pk", "meeting_id", "parent_id", "position", "title"
@@ -178,10 +203,15 @@ def _current(outline: Outline, item: AgendaItem) -> AgendaItem:
         ) from None
 
 
-def item_add(*, meeting: Meeting, item: AgendaItem, parent: AgendaItem | None = None) -> AgendaItem:
-    """Save a new (unsaved) item last among the items under ``parent`` (None: top level)."""
+def item_add(
+    *, lock: MeetingLock, item: AgendaItem, parent: AgendaItem | None = None
+) -> AgendaItem:
+    """Save a new (unsaved) item last among the items under ``parent`` (None: top level) of
+    the locked meeting."""
+    lock.check_held()
+    meeting = lock.meeting
     with transaction.atomic():
-        outline = _locked_outline(meeting.pk)
+        outline = _outline(meeting.pk)
         if parent is not None:
             if parent.meeting_id != meeting.pk:
                 raise AgendaChangeRefused("Choose an item of this meeting to add the item under.")

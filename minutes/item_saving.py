@@ -8,7 +8,7 @@ from django.forms.formsets import BaseFormSet
 
 from actions.arising import action_create, action_update_details
 from assurance.versioning import StaleEdit, check_version
-from meetings.agenda import item_add, lock_editable_meeting
+from meetings.agenda import MeetingLock, item_add, lock_editable_meeting
 from meetings.directory import NewPerson, people_create
 from meetings.models import AgendaItem, Meeting, Person
 
@@ -39,14 +39,14 @@ def item_save(
     """
     rows = [row for row in formset.changed_forms() if row.cleaned_data]
     with transaction.atomic():
-        lock_editable_meeting(meeting.pk)
+        lock = lock_editable_meeting(meeting.pk)
         stale = _stale(form, rows)
         if stale:
             raise StaleForms(stale)
-        item = _save_item(form, meeting=meeting, parent=parent)
+        item = _save_item(form, lock=lock, parent=parent)
         new_people = people_create(owner for row in rows for owner in row.cleaned_data["owners"])
         for row in rows:
-            _save_row(row, item=item, user=user, new_people=new_people)
+            _save_row(row, lock=lock, item=item, user=user, new_people=new_people)
         return item
 
 
@@ -68,10 +68,12 @@ def _stale(form: forms.ModelForm, rows: list[forms.Form]) -> list:
     return stale
 
 
-def _save_item(form: forms.ModelForm, *, meeting: Meeting, parent: AgendaItem | None) -> AgendaItem:
+def _save_item(
+    form: forms.ModelForm, *, lock: MeetingLock, parent: AgendaItem | None
+) -> AgendaItem:
     item = form.save(commit=False)
     if item.pk is None:
-        item_add(meeting=meeting, item=item, parent=parent)
+        item_add(lock=lock, item=item, parent=parent)
     elif form.has_changed():
         # Only the item's content: its place in the agenda may have moved meanwhile.
         fields = [name for name in type(form).Meta.fields if name not in ("topics", "areas")]
@@ -82,13 +84,15 @@ def _save_item(form: forms.ModelForm, *, meeting: Meeting, parent: AgendaItem | 
     return item
 
 
-def _save_row(row: forms.Form, *, item: AgendaItem, user, new_people: dict[str, Person]) -> None:
+def _save_row(
+    row: forms.Form, *, lock: MeetingLock, item: AgendaItem, user, new_people: dict[str, Person]
+) -> None:
     details = {name: row.cleaned_data[name] for name in ("description", "due_date", "due_meeting")}
     details["owners"] = [
         new_people[owner.key] if isinstance(owner, NewPerson) else owner
         for owner in row.cleaned_data["owners"]
     ]
     if row.action is None:
-        action_create(item=item, user=user, **details)
+        action_create(lock=lock, item=item, user=user, **details)
     else:
         action_update_details(action=row.action, user=user, **details)

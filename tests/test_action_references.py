@@ -4,10 +4,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from actions.arising import action_create
 from actions.references import next_action_reference
-from meetings.agenda import AgendaChangeRefused
+from meetings.agenda import AgendaChangeRefused, lock_editable_meeting
 from meetings.models import Meeting
 from tests.factories import ActionFactory, AgendaItemFactory, MeetingFactory, OfficeFactory
 
@@ -15,14 +16,16 @@ pytestmark = pytest.mark.django_db
 
 
 def raise_action(item, user, description="Report back at the next meeting."):
-    return action_create(
-        item=item,
-        description=description,
-        owners=[OfficeFactory(abbreviation="CC", title="Chief Constable")],
-        due_date=None,
-        due_meeting=None,
-        user=user,
-    )
+    with transaction.atomic():
+        return action_create(
+            lock=lock_editable_meeting(item.meeting_id),
+            item=item,
+            description=description,
+            owners=[OfficeFactory(abbreviation="CC", title="Chief Constable")],
+            due_date=None,
+            due_meeting=None,
+            user=user,
+        )
 
 
 def test_the_first_action_of_a_month_is_number_01():

@@ -9,12 +9,14 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from actions.models import Action
 from meetings.agenda import (
     AgendaChangeRefused,
     item_add,
+    lock_editable_meeting,
     item_delete,
     item_indent,
     item_move_down,
@@ -376,8 +378,9 @@ def test_a_sub_item_cannot_be_added_below_the_third_level(signed_in, meeting, de
     response = signed_in.post(url, item_form_data(title="Too deep"), follow=True)
     assert "cannot have sub-items" in page_text(response)
     assert not meeting.items.filter(title="Too deep").exists()
-    with pytest.raises(AgendaChangeRefused, match="nest at most 3 levels"):
-        item_add(meeting=meeting, item=AgendaItem(title="Too deep"), parent=deep["Bottom"])
+    with pytest.raises(AgendaChangeRefused, match="nest at most 3 levels"), transaction.atomic():
+        lock = lock_editable_meeting(meeting.pk)
+        item_add(lock=lock, item=AgendaItem(title="Too deep"), parent=deep["Bottom"])
 
 
 def test_the_agenda_offers_sub_items_only_above_the_third_level(signed_in, meeting, deep):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import transaction
 
 from actions.models import Action, ActionOwner, ActionUpdate, ReviewedAction, Status
 from actions.reviewing import ReviewRow, outstanding_matters_record
@@ -19,6 +20,7 @@ from meetings.forms import (
     PersonDirectory,
     meeting_form_is_valid,
 )
+from meetings.agenda import item_add, lock_editable_meeting
 from meetings.meeting_saving import meeting_save
 from meetings.models import AgendaItem, Meeting, Person
 from minutes.item_form import ItemEditor
@@ -120,6 +122,35 @@ def test_item_save_writes_the_item_and_its_actions_together(officer, draft_betwe
             "action__description", "office__abbreviation"
         )
     ) == {("Report on detention over 24 hours.", "ACC"), ("Share the custody audit.", "ACC")}
+
+
+def test_item_save_locks_the_meeting_once_however_many_actions_it_raises(
+    officer, draft_between_published, captured_queries
+):
+    office = factories.OfficeFactory(abbreviation="ACC", title="Assistant Chief Constable")
+    data = item_form_data(
+        title="Custody detention times",
+        actions=[{"description": f"Report {number}.", "owners": [office]} for number in range(3)],
+    )
+    editor = _editor(draft_between_published, officer, data)
+    # The lock is the meeting's row read by its id (FOR UPDATE where the database has it).
+    lock = f'FROM "meetings_meeting" WHERE "meetings_meeting"."id" = {draft_between_published.pk}'
+
+    with captured_queries() as queries:
+        item_save(
+            meeting=draft_between_published, user=officer, form=editor.form, formset=editor.formset
+        )
+
+    assert Action.objects.filter(origin_item__title="Custody detention times").count() == 3
+    assert sum(lock in query["sql"] for query in queries) == 1
+
+
+def test_a_meeting_lock_is_good_only_inside_its_transaction(draft_between_published):
+    with transaction.atomic():
+        lock = lock_editable_meeting(draft_between_published.pk)
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        item_add(lock=lock, item=AgendaItem(title="Late"))
+    assert not AgendaItem.objects.filter(title="Late").exists()
 
 
 def test_item_save_names_every_stale_row_and_saves_nothing(officer, draft_between_published):
