@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 
 from actions.workflow import WorkflowError
-from assurance.fields import GovukBoundField
+from assurance.fields import FirstChoiceRadioSelect, GovukBoundField
 from assurance.inputs import OneLineFieldsMixin
 
 
@@ -73,14 +74,15 @@ class NoteForm(WorkflowErrorsMixin, EffectiveOnMixin, forms.Form):
 class TransitionForm(WorkflowErrorsMixin, EffectiveOnMixin, forms.Form):
     """A change of status on the action page.
 
-    ``transition`` is the name of one of the workflow's transitions; the page offers only those
-    the user may make, and the workflow refuses any other.
+    ``transition`` is the name of one of the workflow's transitions, drawn as radios of the
+    ``transitions`` the user may make from the action's status now; it stays a plain text field,
+    so any other is refused by the workflow, not the form.
     """
 
     bound_field_class = GovukBoundField
 
     transition = forms.CharField(
-        label="New status",
+        widget=FirstChoiceRadioSelect,
         error_messages={"required": "Choose what to do with the action."},
     )
     note = forms.CharField(
@@ -91,6 +93,23 @@ class TransitionForm(WorkflowErrorsMixin, EffectiveOnMixin, forms.Form):
     )
     # The status the user saw; the page always fills it with the action's current status.
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, action, transitions, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["transition"]
+        status = action.get_status_display().lower()
+        field.label = f"The action is {status}. What do you want to do?"
+        field.widget.choices = [
+            (
+                transition.name,
+                format_html(
+                    '{} <span class="text-body-secondary">(needs a note)</span>', transition.label
+                )
+                if transition.note_required
+                else transition.label,
+            )
+            for transition in transitions
+        ]
 
 
 class OutstandingRowForm(WorkflowErrorsMixin, forms.Form):

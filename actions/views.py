@@ -69,6 +69,16 @@ def _may_back_date(user) -> bool:
     return has_role(user, roles.OPCC)
 
 
+def _transition_form(request, action, data=None) -> TransitionForm:
+    return TransitionForm(
+        data,
+        prefix="status",
+        may_back_date=_may_back_date(request.user),
+        action=action,
+        transitions=workflow.allowed_transitions(user=request.user, action=action),
+    )
+
+
 def _render_action_page(request, action, *, note_form=None, transition_form=None):
     user = request.user
     transitions = workflow.allowed_transitions(user=user, action=action)
@@ -77,7 +87,7 @@ def _render_action_page(request, action, *, note_form=None, transition_form=None
     if show_note_form and note_form is None:
         note_form = NoteForm(prefix="note", may_back_date=may_back_date)
     if transitions and transition_form is None:
-        transition_form = TransitionForm(prefix="status", may_back_date=may_back_date)
+        transition_form = _transition_form(request, action)
     bound_form = next(
         (form for form in (note_form, transition_form) if form is not None and form.is_bound),
         None,
@@ -91,7 +101,6 @@ def _render_action_page(request, action, *, note_form=None, transition_form=None
         "origin_number": _origin_number(action),
         "excerpt_length": EXCERPT_LENGTH,
         "readable_meeting_ids": Meeting.objects.visible_to(user).ids_among(meeting_ids),
-        "transitions": transitions,
         "note_form": note_form if show_note_form else None,
         "transition_form": transition_form if transitions else None,
         "error_form": bound_form,
@@ -115,7 +124,7 @@ def action_transition(request, pk):
     action = _visible_action(request.user, pk)
     if not workflow.may_change_status(user=request.user, action=action):
         raise PermissionDenied
-    form = TransitionForm(request.POST, prefix="status", may_back_date=_may_back_date(request.user))
+    form = _transition_form(request, action, data=request.POST)
     if form.is_valid():
         try:
             update = workflow.action_transition(

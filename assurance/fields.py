@@ -64,6 +64,14 @@ class GovukBoundField(BoundField):
         return " ".join(ids)
 
 
+class FirstChoiceRadioSelect(forms.RadioSelect):
+    """Radios whose field is identified by its first choice, as the error summary links to it
+    (Django's RadioSelect gives none, which would leave the summary's link empty)."""
+
+    def id_for_label(self, id_, index=None):
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
 class PlainSelect(forms.Select):
     """A select whose options are written straight from its choices: the action filters list
     every meeting of the archive, and Django's Select builds a dictionary and renders a template

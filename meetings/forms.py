@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from assurance.fields import GovukBoundField
+from assurance.fields import FirstChoiceRadioSelect, GovukBoundField
 from assurance.inputs import BoundedFormSet, OneLineFieldsMixin
 from assurance.versioning import STALE_EDIT_MESSAGE, VersionedFormMixin
 from meetings.directory import NewPerson
@@ -662,8 +662,8 @@ class SeriesForm(OneLineFieldsMixin, VersionedFormMixin, forms.ModelForm):
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
-            "reference_style": forms.RadioSelect,
-            "owner_style": forms.RadioSelect,
+            "reference_style": FirstChoiceRadioSelect,
+            "owner_style": FirstChoiceRadioSelect,
         }
         error_messages = {
             "reference_style": {

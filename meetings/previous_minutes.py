@@ -18,9 +18,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 
 from assurance import roles
+from assurance.fields import FirstChoiceRadioSelect, GovukBoundField
 from assurance.permissions import role_required
 from assurance.submissions import submitted_once
-from meetings.forms import GovukBoundField
 from meetings.models import Meeting, PreviousMinutesApproval, PreviousMinutesOutcome
 
 NAME_THE_AMENDMENTS = "Name the amendments made"
@@ -98,14 +98,6 @@ def approvals_shown(
 
 
 # --- The form and its page -------------------------------------------------------------------
-
-
-class FirstChoiceRadioSelect(forms.RadioSelect):
-    """Radios whose field is identified by its first choice, as the GOV.UK error summary links
-    to it (Django's RadioSelect gives none, which would leave the summary's link empty)."""
-
-    def id_for_label(self, id_, index=None):
-        return super().id_for_label(id_, "0" if index is None else index)
 
 
 class PreviousMinutesForm(forms.ModelForm):

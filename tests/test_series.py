@@ -472,3 +472,13 @@ def test_a_blank_title_is_made_from_the_meetings_series_and_date(officer_client,
     meeting = Meeting.objects.get(date=datetime.date(2022, 11, 1))
     assert meeting.series == side_by_side["B"]
     assert meeting.title == "Governance Board, 1 November 2022"
+
+
+def test_an_unknown_choice_of_style_links_the_summary_to_its_first_radio(officer_client):
+    data = series_form_data(name="Governance Board", reference_style="roman")
+
+    response = officer_client.post(CREATE_URL, data)
+
+    message = "Choose how the series' minutes number agenda items from the list"
+    assert_refused_with(response, "reference_style_0", message)
+    assert 'id="id_reference_style_0"' in response.content.decode()
