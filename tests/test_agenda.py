@@ -16,12 +16,12 @@ from actions.models import Action
 from meetings.agenda import (
     AgendaChangeRefused,
     item_add,
-    lock_editable_meeting,
     item_delete,
     item_indent,
     item_move_down,
     item_move_up,
     item_outdent,
+    lock_editable_meeting,
 )
 from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Office, Person, Topic
 from meetings.numbering import number_items, ordered_tree

@@ -13,6 +13,7 @@ from django.db import transaction
 from actions.models import Action, ActionOwner, ActionUpdate, ReviewedAction, Status
 from actions.reviewing import ReviewRow, outstanding_matters_record
 from assurance.versioning import StaleEdit
+from meetings.agenda import item_add, lock_editable_meeting
 from meetings.forms import (
     ATTENDANCE_PREFIX,
     MeetingForm,
@@ -20,7 +21,6 @@ from meetings.forms import (
     PersonDirectory,
     meeting_form_is_valid,
 )
-from meetings.agenda import item_add, lock_editable_meeting
 from meetings.meeting_saving import meeting_save
 from meetings.models import AgendaItem, Meeting, Person
 from minutes.item_form import ItemEditor
