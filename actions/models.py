@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
@@ -16,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from assurance import roles
 from assurance.constraints import choices_check
 from assurance.history import HistoryRecordingQuerySet
+from assurance.search_vectors import HistoryWithoutVectors, SearchIndex, WeightedVector
 from meetings.models import (
     AgendaItem,
     Meeting,
@@ -200,10 +202,18 @@ class Action(models.Model):
         related_name="actions_closed",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Full-text search's fields and weights, as on Meeting.
+    SEARCH_WEIGHTS = (("description", "B"),)
+    search_vector = models.GeneratedField(
+        expression=WeightedVector(SEARCH_WEIGHTS),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        serialize=False,
+    )
 
     objects = ActionQuerySet.as_manager()
     # Who changed what and when; owners are audited by ActionOwner's own history.
-    history = HistoricalRecords()
+    history = HistoryWithoutVectors()
 
     class Meta:
         ordering = ["reference"]
@@ -211,6 +221,7 @@ class Action(models.Model):
             models.Index(fields=["status", "due_date"], name="action_status_due_idx"),
             models.Index(fields=["due_date"], name="action_due_date_idx"),
             models.Index(fields=["status", "closed_at"], name="action_status_closed_idx"),
+            SearchIndex(fields=["search_vector"], name="action_search_idx"),
         ]
         constraints = [choices_check("status", Status, "action_status_valid")]
 
@@ -373,6 +384,14 @@ class ActionUpdate(models.Model):
     note = models.TextField(blank=True)
     status_before = models.CharField(max_length=20, choices=Status.choices)
     status_after = models.CharField(max_length=20, choices=Status.choices)
+    # Full-text search's fields and weights, as on Meeting.
+    SEARCH_WEIGHTS = (("note", "C"),)
+    search_vector = models.GeneratedField(
+        expression=WeightedVector(SEARCH_WEIGHTS),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        serialize=False,
+    )
 
     objects = ActionUpdateQuerySet.as_manager()
 
@@ -386,6 +405,7 @@ class ActionUpdate(models.Model):
             models.Index(
                 fields=["-effective_on", "-created_at", "-id"], name="update_latest_effect_idx"
             ),
+            SearchIndex(fields=["search_vector"], name="actionupdate_search_idx"),
         ]
         constraints = [
             choices_check("status_before", Status, "update_status_before_valid"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from assurance import roles
 from assurance.constraints import choices_check
 from assurance.history import HistoryRecordingQuerySet
+from assurance.search_vectors import HistoryWithoutVectors, SearchIndex, WeightedVector
 from meetings.numbering import (
     NESTING_RULE,
     OwnerStyle,
@@ -346,14 +348,28 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # What full-text search matches and ranks on PostgreSQL (minutes/search.py), each field
+    # with its weight; computed by the database as the row is written. NULL on SQLite, yet not
+    # null=True: Django's SQLite backend would then try ALTER TABLE ADD COLUMN, which SQLite
+    # refuses for a stored column, instead of rebuilding the table.
+    SEARCH_WEIGHTS = (("title", "A"), ("focus", "B"), ("venue", "C"))
+    search_vector = models.GeneratedField(
+        expression=WeightedVector(SEARCH_WEIGHTS),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        serialize=False,  # derived: a restore recomputes it
+    )
 
     objects = MeetingQuerySet.as_manager()
     # Who changed what and when (the request's user, from HistoryRequestMiddleware).
-    history = HistoricalRecords()
+    history = HistoryWithoutVectors()
 
     class Meta:
         ordering = ["-date", "-start_time"]
-        indexes = [models.Index(fields=["date"], name="meeting_date_idx")]
+        indexes = [
+            models.Index(fields=["date"], name="meeting_date_idx"),
+            SearchIndex(fields=["search_vector"], name="meeting_search_idx"),
+        ]
         constraints = [
             choices_check("status", MeetingStatus, "meeting_status_valid"),
         ]
@@ -501,13 +517,22 @@ class AgendaItem(models.Model):
         LocalPolicingArea, blank=True, related_name="items", verbose_name="local policing areas"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Full-text search's fields and weights, as on Meeting.
+    SEARCH_WEIGHTS = (("title", "A"), ("questions", "B"), ("background", "B"), ("minutes", "C"))
+    search_vector = models.GeneratedField(
+        expression=WeightedVector(SEARCH_WEIGHTS),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        serialize=False,
+    )
 
     objects = HistoryRecordingQuerySet.as_manager()
     # Each record keeps the item's topics and areas as they were, so their changes show too.
-    history = HistoricalRecords(m2m_fields=["topics", "areas"])
+    history = HistoryWithoutVectors(m2m_fields=["topics", "areas"])
 
     class Meta:
         ordering = ["meeting", "position", "pk"]
+        indexes = [SearchIndex(fields=["search_vector"], name="agendaitem_search_idx")]
         constraints = [
             choices_check("kind", ItemKind, "item_kind_valid"),
             choices_check("assurance_level", AssuranceLevel, "item_assurance_level_valid"),

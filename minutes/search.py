@@ -21,19 +21,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape as html_escape
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, Expression, F, Func, OuterRef, Q, QuerySet, TextField, Value
-from django.db.models.functions import Concat, Replace
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import Action, ActionUpdate
+from assurance.search_vectors import CONFIG, TAG_STAND_INS, plain_text
 from meetings.agenda import agenda_numbers
 from meetings.models import AgendaItem, LocalPolicingArea, Meeting, Topic
 
@@ -47,25 +43,19 @@ SNIPPET_CHARS_BEFORE = 80
 SNIPPET_CHARS_AFTER = 200
 # Private markers around matches in PostgreSQL's headline: converted to <mark> after escaping.
 START, STOP = "\x02", "\x03"
-TAG_STAND_INS = {"<": "\x04", ">": "\x05"}
-CONFIG = "english"
 
 MEETING_TEXT_FIELDS = ("title", "focus", "venue")
 ITEM_TEXT_FIELDS = ("title", "background", "questions", "minutes")
 # Left out of the rows a PostgreSQL search fetches: only the headline reads them.
 ITEM_LONG_TEXTS = ("background", "questions", "minutes")
 
-# What PostgreSQL searches in each model, and each field's weight. The vectors are stored, not
-# built per search: the migrations meetings/0005_search_vectors and actions/0005_search_vectors
-# add a generated ``search_vector`` column with a GIN index to each table, from this same
-# expression (tests/test_search_index.py checks that they agree: change both together).
-# A stored column rather than an index on the expression: ranking reads the vector too, which
-# an expression index cannot give back, so each matching row would be parsed again.
+# What PostgreSQL searches in each model, and each field's weight, as each model declares it.
+# The vectors are stored, not built per search: each model's ``search_vector`` is a generated
+# field with a GIN index, built from these weights (assurance/search_vectors.py). A stored
+# column rather than an index on the expression: ranking reads the vector too, which an
+# expression index cannot give back, so each matching row would be parsed again.
 SEARCH_WEIGHTS = {
-    Meeting: (("title", "A"), ("focus", "B"), ("venue", "C")),
-    AgendaItem: (("title", "A"), ("questions", "B"), ("background", "B"), ("minutes", "C")),
-    Action: (("description", "B"),),
-    ActionUpdate: (("note", "C"),),
+    model: model.SEARCH_WEIGHTS for model in (Meeting, AgendaItem, Action, ActionUpdate)
 }
 
 KIND_ORDER = {"meeting": 0, "item": 1, "action": 2}
@@ -320,50 +310,15 @@ def _scopes(user, *, series, year, topic, area) -> tuple[QuerySet, QuerySet, Que
 # --- PostgreSQL: full-text search ----------------------------------------------------------
 
 
-def _plain(text: F | Concat) -> Func:
-    """The text with < and > swapped for stand-ins. PostgreSQL's parser reads anything like an
-    HTML tag as markup: it leaves it out of the vector and the headline (and skips everything
-    between <script> and </script>). Minutes are plain text: what the user typed is searched,
-    and shown escaped, as typed. The stored vectors' SQL (see SEARCH_WEIGHTS) does the same."""
-    for character, stand_in in TAG_STAND_INS.items():
-        text = Replace(text, Value(character), Value(stand_in), output_field=TextField())
-    return text
-
-
 def _joined(*fields: str) -> Func:
-    """The fields as one plain text, for the headline."""
+    """The fields as one plain text, for the headline: < and > swapped for stand-ins, as in the
+    stored vectors, so that what the user typed is shown, escaped, as typed."""
     if len(fields) == 1:
-        return _plain(F(fields[0]))
+        return plain_text(F(fields[0]))
     parts = []
     for field in fields:
         parts += [field, Value(" \n ")]
-    return _plain(Concat(*parts[:-1], output_field=TextField()))
-
-
-class StoredVector(Expression):
-    """The ``search_vector`` column of the queryset's own table (PostgreSQL only; see
-    SEARCH_WEIGHTS). Django's models do not declare it, so it is referenced like a column
-    (``Col``): the table's alias is taken when the expression joins a query and follows that
-    query when it becomes a subquery and is relabelled."""
-
-    column = "search_vector"
-
-    def __init__(self, alias: str | None = None):
-        super().__init__(output_field=SearchVectorField())
-        self.alias = alias
-
-    def resolve_expression(self, query=None, *args, **kwargs):
-        return StoredVector(query.get_initial_alias())
-
-    def relabeled_clone(self, relabels):
-        return StoredVector(relabels.get(self.alias, self.alias))
-
-    def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(self.alias)
-        return f"{table}.{connection.ops.quote_name(self.column)}", []
-
-    def get_group_by_cols(self):
-        return [self]
+    return plain_text(Concat(*parts[:-1], output_field=TextField()))
 
 
 def _meeting_paths(meeting: str) -> tuple[str, str]:
@@ -378,11 +333,9 @@ def _postgres_keys(search_query: SearchQuery):
     reads the stored vector: nothing is parsed per row, whatever the size of the archive."""
 
     def keys(scope: QuerySet, text_fields, meeting: str, text_order, extra=()) -> list[tuple]:
-        document = StoredVector()
         return list(
-            scope.alias(document=document)
-            .filter(document=search_query)
-            .annotate(rank=SearchRank(document, search_query))
+            scope.filter(search_vector=search_query)
+            .annotate(rank=SearchRank(F("search_vector"), search_query))
             .order_by("-rank", "pk")
             .values_list("pk", "rank", *_meeting_paths(meeting), *extra)[:MAX_HITS_PER_KIND]
         )

@@ -1,11 +1,12 @@
 """Stored, GIN-indexed full-text vectors for actions and their updates: PostgreSQL only.
 
-Search (meetings/search.py) matches and ranks on these columns instead of running to_tsvector
-over every row of the archive. Each column is GENERATED ... STORED, so PostgreSQL keeps it in
-step with every insert and update, however the row is written. The expression is the one
-meetings/search.py's SEARCH_WEIGHTS describes (a test compares the two): English stemming,
-and < and > replaced by the stand-ins search.py uses, so text that looks like an HTML tag is
-searched as typed. Django's models do not know these columns; on SQLite nothing is added.
+Superseded by 0009_search_vector_fields, which drops these raw columns and indexes and declares
+``search_vector`` on the models as a GeneratedField with its GIN index, built from the same
+expression (assurance/search_vectors.py); reversing it calls ``add_vectors`` here again.
+
+Each column is GENERATED ... STORED, so PostgreSQL keeps it in step with every insert and
+update, however the row is written: English stemming, and < and > replaced by stand-ins so that
+text that looks like an HTML tag is searched as typed. On SQLite nothing is added.
 """
 
 from django.db import migrations
