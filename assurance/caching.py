@@ -152,7 +152,10 @@ def cached_page(*, vary: Callable[..., tuple | None], frame: str | None = None):
                 context = dict(response.context_data or {})
                 frame_context = context.pop("frame", {})
                 response.context_data = context | {"csrf_token": _NoTokenInCachedContent()}
-                kept = (response.rendered_content, frame_context)
+                content = response.rendered_content
+                # A whole page is kept as the bytes it is sent as, so that serving it neither
+                # encodes it again nor copies it; a body, as the text its frame takes.
+                kept = (content if frame else content.encode(response.charset), frame_context)
                 if key is not None:
                     cache.set(key, kept)  # for the TIMEOUT of settings.CACHES
             body, frame_context = kept
