@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
@@ -17,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from assurance import roles
 from assurance.constraints import choices_check
 from assurance.history import HistoryRecordingQuerySet
-from assurance.search_vectors import HistoryWithoutVectors, SearchIndex, WeightedVector
+from assurance.search_vectors import HistoryWithoutVectors, SearchIndex, search_vector_field
 from meetings.models import (
     AgendaItem,
     Meeting,
@@ -204,12 +203,7 @@ class Action(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     # Full-text search's fields and weights, as on Meeting.
     SEARCH_WEIGHTS = (("description", "B"),)
-    search_vector = models.GeneratedField(
-        expression=WeightedVector(SEARCH_WEIGHTS),
-        output_field=SearchVectorField(),
-        db_persist=True,
-        serialize=False,
-    )
+    search_vector = search_vector_field(SEARCH_WEIGHTS)
 
     objects = ActionQuerySet.as_manager()
     # Who changed what and when; owners are audited by ActionOwner's own history.
@@ -386,12 +380,7 @@ class ActionUpdate(models.Model):
     status_after = models.CharField(max_length=20, choices=Status.choices)
     # Full-text search's fields and weights, as on Meeting.
     SEARCH_WEIGHTS = (("note", "C"),)
-    search_vector = models.GeneratedField(
-        expression=WeightedVector(SEARCH_WEIGHTS),
-        output_field=SearchVectorField(),
-        db_persist=True,
-        serialize=False,
-    )
+    search_vector = search_vector_field(SEARCH_WEIGHTS)
 
     objects = ActionUpdateQuerySet.as_manager()
 

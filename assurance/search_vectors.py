@@ -72,6 +72,22 @@ class WeightedVector(Func):
         return super().as_sql(compiler, connection, **extra_context)
 
 
+def search_vector_field(weights) -> models.GeneratedField:
+    """The ``search_vector`` of a model whose fields ``weights`` weighs, e.g.
+    ``(("title", "A"), ("focus", "B"))``: computed by the database as each row is written.
+
+    Not ``null=True``, though it is NULL on SQLite: Django's SQLite backend would then add the
+    column with ALTER TABLE, which SQLite refuses for a stored column, instead of rebuilding
+    the table.
+    """
+    return models.GeneratedField(
+        expression=WeightedVector(weights),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        serialize=False,  # derived: a restored row has it computed again
+    )
+
+
 class SearchIndex(GinIndex):
     """A GIN index on PostgreSQL; an ordinary index elsewhere, where ``USING gin`` is refused
     (on SQLite it indexes a column of NULLs, and costs next to nothing)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from assurance import roles
 from assurance.constraints import choices_check
 from assurance.history import HistoryRecordingQuerySet
-from assurance.search_vectors import HistoryWithoutVectors, SearchIndex, WeightedVector
+from assurance.search_vectors import HistoryWithoutVectors, SearchIndex, search_vector_field
 from meetings.numbering import (
     NESTING_RULE,
     OwnerStyle,
@@ -349,16 +348,9 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     # What full-text search matches and ranks on PostgreSQL (minutes/search.py), each field
-    # with its weight; computed by the database as the row is written. NULL on SQLite, yet not
-    # null=True: Django's SQLite backend would then try ALTER TABLE ADD COLUMN, which SQLite
-    # refuses for a stored column, instead of rebuilding the table.
+    # with its weight (assurance/search_vectors.py).
     SEARCH_WEIGHTS = (("title", "A"), ("focus", "B"), ("venue", "C"))
-    search_vector = models.GeneratedField(
-        expression=WeightedVector(SEARCH_WEIGHTS),
-        output_field=SearchVectorField(),
-        db_persist=True,
-        serialize=False,  # derived: a restore recomputes it
-    )
+    search_vector = search_vector_field(SEARCH_WEIGHTS)
 
     objects = MeetingQuerySet.as_manager()
     # Who changed what and when (the request's user, from HistoryRequestMiddleware).
@@ -519,12 +511,7 @@ class AgendaItem(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     # Full-text search's fields and weights, as on Meeting.
     SEARCH_WEIGHTS = (("title", "A"), ("questions", "B"), ("background", "B"), ("minutes", "C"))
-    search_vector = models.GeneratedField(
-        expression=WeightedVector(SEARCH_WEIGHTS),
-        output_field=SearchVectorField(),
-        db_persist=True,
-        serialize=False,
-    )
+    search_vector = search_vector_field(SEARCH_WEIGHTS)
 
     objects = HistoryRecordingQuerySet.as_manager()
     # Each record keeps the item's topics and areas as they were, so their changes show too.
