@@ -96,6 +96,7 @@ class TransitionForm(WorkflowErrorsMixin, EffectiveOnMixin, forms.Form):
 
     def __init__(self, *args, action, transitions, **kwargs):
         super().__init__(*args, **kwargs)
+        self.transitions = transitions
         field = self.fields["transition"]
         status = action.get_status_display().lower()
         field.label = f"The action is {status}. What do you want to do?"

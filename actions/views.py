@@ -81,12 +81,10 @@ def _transition_form(request, action, data=None) -> TransitionForm:
 
 def _render_action_page(request, action, *, note_form=None, transition_form=None):
     user = request.user
-    transitions = workflow.allowed_transitions(user=user, action=action)
     show_note_form = workflow.may_add_note(user=user, action=action)
-    may_back_date = _may_back_date(user)
     if show_note_form and note_form is None:
-        note_form = NoteForm(prefix="note", may_back_date=may_back_date)
-    if transitions and transition_form is None:
+        note_form = NoteForm(prefix="note", may_back_date=_may_back_date(user))
+    if transition_form is None:
         transition_form = _transition_form(request, action)
     bound_form = next(
         (form for form in (note_form, transition_form) if form is not None and form.is_bound),
@@ -102,7 +100,7 @@ def _render_action_page(request, action, *, note_form=None, transition_form=None
         "excerpt_length": EXCERPT_LENGTH,
         "readable_meeting_ids": Meeting.objects.visible_to(user).ids_among(meeting_ids),
         "note_form": note_form if show_note_form else None,
-        "transition_form": transition_form if transitions else None,
+        "transition_form": transition_form if transition_form.transitions else None,
         "error_form": bound_form,
         # The audit trail is for OPCC staff: the Commissioner and force staff have the timeline.
         "change_history": change_history_for_action(action) if has_role(user, roles.OPCC) else None,
